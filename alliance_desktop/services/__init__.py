@@ -1,0 +1,1 @@
+"""Use cases, one per user action, each one unit of work. No Qt here."""

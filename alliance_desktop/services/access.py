@@ -1,0 +1,243 @@
+"""Getting into a clinic: first-time setup, unlock with a password or the recovery key.
+
+``ClinicAccess`` knows the data folder but holds no key; a successful unlock
+returns a ``ClinicSession``. Wrong passwords are told apart from damaged files:
+the password is checked against the key file's AES-GCM wrap *before* the
+database is touched, so a wrong password never reads or writes the database.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import uuid
+from pathlib import Path
+
+from alliance_desktop.config import DataPaths
+from alliance_desktop.core.accounts import assess_password, normalize_username, username_problem
+from alliance_desktop.core.clock import Clock, SystemClock
+from alliance_desktop.core.model import Role
+from alliance_desktop.services.backoff import FailureLog
+from alliance_desktop.services.clinic_session import ClinicSession
+from alliance_desktop.services.errors import (
+    DamagedKeyFile,
+    DatabaseMissing,
+    InvalidInput,
+    MigrationFailed,
+    UnlockBackoff,
+    WrongPassword,
+)
+from alliance_desktop.storage import audit, repositories
+from alliance_desktop.storage.engine import (
+    ClinicDatabase,
+    OutdatedSchema,
+    create_database,
+    export_encrypted_copy,
+    open_database,
+)
+from alliance_desktop.storage.keys import (
+    DEFAULT_KDF,
+    KdfParams,
+    KeyFile,
+    KeyFileError,
+    WrongSecret,
+    generate_recovery_key,
+    new_data_key,
+    normalize_recovery_key,
+)
+
+MAX_CLINIC_NAME = 200
+MAX_DISPLAY_NAME = 200
+
+
+class ClinicState(enum.Enum):
+    NEW = "new"  # empty folder: run the setup wizard
+    READY = "ready"  # database and key file present: log in
+
+
+class ClinicAccess:
+    def __init__(self, paths: DataPaths, *, clock: Clock | None = None, kdf: KdfParams = DEFAULT_KDF) -> None:
+        self.paths = paths
+        self.clock = clock or SystemClock()
+        self.kdf = kdf
+        self.failures = FailureLog(paths.unlock_failures)
+
+    @property
+    def _pending_db(self) -> Path:
+        return self.paths.root / ".clinic.db.new"
+
+    # -- state -------------------------------------------------------------------
+    def state(self) -> ClinicState:
+        """NEW for an empty folder, READY when both files exist; otherwise a StorageError.
+
+        Never "new" when either file is there: a half-present clinic is damaged,
+        not a fresh start (DESIGN.md §4).
+        """
+        db, keys = self.paths.database, self.paths.keyfile
+        if keys.exists() and not db.exists() and self._pending_db.exists():
+            # Setup was interrupted after the key file was written: finish it.
+            os.replace(self._pending_db, db)
+        if not db.exists() and not keys.exists():
+            return ClinicState.NEW
+        if not keys.exists():
+            raise DamagedKeyFile("The clinic's key file is missing. Restore it from a backup. Nothing was changed.")
+        if not db.exists():
+            raise DatabaseMissing(
+                "The clinic database file is missing but its key file is there. "
+                "Restore the database from a backup. Nothing was changed."
+            )
+        return ClinicState.READY
+
+    # -- setup -------------------------------------------------------------------
+    @staticmethod
+    def new_recovery_key() -> str:
+        return generate_recovery_key()
+
+    def create_clinic(
+        self, *, clinic_name: str, username: str, display_name: str, password: str, recovery_key: str
+    ) -> None:
+        """Create the encrypted database, its first admin account and the key file."""
+        name = clinic_name.strip()
+        if not name:
+            raise InvalidInput("clinic_name", "Enter the clinic's name.")
+        if len(name) > MAX_CLINIC_NAME:
+            raise InvalidInput("clinic_name", f"The clinic's name can have at most {MAX_CLINIC_NAME} characters.")
+        problem = username_problem(username)
+        if problem:
+            raise InvalidInput("username", problem)
+        shown = display_name.strip() or username.strip()
+        if len(shown) > MAX_DISPLAY_NAME:
+            raise InvalidInput("display_name", f"A name can have at most {MAX_DISPLAY_NAME} characters.")
+        verdict = assess_password(password, username=username, clinic_name=name)
+        if not verdict.acceptable:
+            raise InvalidInput("password", " ".join(verdict.hints))
+        try:
+            recovery = normalize_recovery_key(recovery_key)
+        except ValueError as exc:
+            raise InvalidInput("recovery_key", str(exc)) from None
+        if self.state() is not ClinicState.NEW:
+            raise InvalidInput("data_dir", "This data folder already holds a clinic.")
+
+        self.paths.ensure()
+        data_key = new_data_key()
+        database_id = str(uuid.uuid4())
+        now = self.clock.now()
+        pending = self._pending_db
+        for stale in (pending, Path(f"{pending}-wal"), Path(f"{pending}-shm")):
+            stale.unlink(missing_ok=True)
+        db = create_database(pending, data_key)
+        try:
+            from alliance_desktop.storage.migrate import upgrade_to_head
+
+            upgrade_to_head(db)
+            with db.write() as s:
+                repositories.set_setting(s, "clinic_name", name, now)
+                repositories.set_setting(s, "database_id", database_id, now)
+                admin = repositories.add_user(
+                    s, username=username, display_name=shown, role=Role.ADMIN, now=now
+                )
+                audit.append(s, at=now, action="clinic.created", actor_id=admin.id)
+                audit.append(s, at=now, action="user.created", actor_id=admin.id,
+                             target_kind="user", target_id=str(admin.id), details={"role": "admin"})
+        finally:
+            db.dispose()
+        keyfile = KeyFile.create(
+            data_key, database_id, normalize_username(username), password, recovery, kdf=self.kdf
+        )
+        keyfile.save(self.paths.keyfile)
+        os.replace(pending, self.paths.database)
+
+    # -- unlock ------------------------------------------------------------------
+    def backoff_seconds(self) -> float:
+        return self.failures.wait_seconds(self.clock.now())
+
+    def _load_keyfile(self) -> KeyFile:
+        try:
+            return KeyFile.load(self.paths.keyfile)
+        except FileNotFoundError:
+            raise DamagedKeyFile("The clinic's key file is missing. Restore it from a backup.") from None
+        except KeyFileError:
+            raise DamagedKeyFile() from None
+
+    def unlock(self, username: str, password: str) -> ClinicSession:
+        """Password → data key → open database → session. Wrong password never touches the database."""
+        self.state()
+        wait = self.backoff_seconds()
+        if wait > 0:
+            raise UnlockBackoff(wait)
+        keyfile = self._load_keyfile()
+        try:
+            data_key = keyfile.unlock_user(normalize_username(username), password)
+        except WrongSecret:
+            self.failures.record(self.clock.now())
+            raise WrongPassword() from None
+        return self._open_session(normalize_username(username), data_key, "login")
+
+    def unlock_with_recovery_key(self, recovery_key: str, username: str, new_password: str) -> ClinicSession:
+        """Set a new password for ``username`` using the clinic's recovery key."""
+        self.state()
+        wait = self.backoff_seconds()
+        if wait > 0:
+            raise UnlockBackoff(wait)
+        try:
+            canonical = normalize_recovery_key(recovery_key)
+        except ValueError as exc:
+            raise InvalidInput("recovery_key", str(exc)) from None
+        keyfile = self._load_keyfile()
+        try:
+            data_key = keyfile.unlock_recovery(canonical)
+        except WrongSecret:
+            self.failures.record(self.clock.now())
+            raise WrongPassword("That recovery key does not belong to this clinic.") from None
+        name = normalize_username(username)
+        session = self._open_session(name, data_key, "login.recovery_key")
+        verdict = assess_password(new_password, username=name, clinic_name=session.clinic_name)
+        if not verdict.acceptable:
+            session.lock()
+            raise InvalidInput("new_password", " ".join(verdict.hints))
+        keyfile.with_user(name, new_password, data_key, kdf=self.kdf).save(self.paths.keyfile)
+        session.record("password.reset", target_kind="user", target_id=str(session.user.id),
+                       details={"via": "recovery_key"})
+        return session
+
+    def _open_session(self, username: str, data_key: bytes, action: str) -> ClinicSession:
+        db = self._open_or_migrate(data_key)
+        now = self.clock.now()
+        try:
+            with db.write() as s:
+                user = repositories.user_by_username(s, username)
+                if user is None or not user.active:
+                    raise WrongPassword("This account does not exist or has been disabled.")
+                for failed_at in self.failures.load():
+                    audit.append(s, at=failed_at, action="login.failed")
+                name = repositories.get_setting(s, "clinic_name", "")
+                audit.append(s, at=now, action=action, actor_id=user.id)
+        except BaseException:
+            db.dispose()
+            raise
+        self.failures.clear()
+        return ClinicSession(paths=self.paths, db=db, user=user, clinic_name=name, data_key=data_key,
+                             clock=self.clock, kdf=self.kdf)
+
+    def _open_or_migrate(self, data_key: bytes) -> ClinicDatabase:
+        try:
+            return open_database(self.paths.database, data_key)
+        except OutdatedSchema as old:
+            self._backup_then_migrate(data_key, old.version)
+            return open_database(self.paths.database, data_key)
+
+    def _backup_then_migrate(self, data_key: bytes, from_version: int) -> None:
+        from alliance_desktop.storage.engine import open_for_migration
+        from alliance_desktop.storage.migrate import upgrade_to_head
+
+        db = open_for_migration(self.paths.database, data_key)
+        try:
+            self.paths.backups.mkdir(parents=True, exist_ok=True)
+            stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
+            export_encrypted_copy(db, self.paths.backups / f"before-migration-v{from_version}-{stamp}.db", data_key)
+            upgrade_to_head(db)
+        except Exception as exc:
+            raise MigrationFailed() from exc
+        finally:
+            db.dispose()
+

@@ -1,0 +1,4 @@
+"""Encrypted storage: SQLCipher engine, key wrapping, tables, migrations, repositories.
+
+Repositories hand ``core`` value objects upwards, never ORM rows.
+"""

@@ -1,0 +1,259 @@
+"""The encrypted SQLCipher engine: the one module that knows it talks to SQLite.
+
+Why it looks the way it does:
+- The database is opened with a random 256-bit *raw* key (``PRAGMA key =
+  "x'..'"``) set in the connection creator, never in a URL: a URL ends up in
+  logs and exception text. A raw key skips SQLCipher's 100 ms PBKDF2, because
+  the key was already stretched by Argon2id when it was unwrapped.
+- Right after keying we read ``sqlite_master``: ``PRAGMA key`` never fails, the
+  first read does, so a wrong key or damaged page 1 fails here and not later.
+- The application id and schema version are read *before* anything writes
+  (journal mode changes write the header), so a foreign or newer file is
+  refused untouched.
+- ``temp_store=MEMORY`` keeps sort/temp data out of plaintext temp files.
+- ``BEGIN`` is emitted by us (the pysqlite driver's implicit transactions are
+  off), and write units of work take ``BEGIN IMMEDIATE`` so two writers queue
+  on ``busy_timeout`` instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from alliance_desktop.storage.errors import (
+    DamagedDatabase,
+    DatabaseMissing,
+    EmptyDatabaseFile,
+    NewerSchema,
+    NotOurDatabase,
+)
+
+#: ``PRAGMA application_id`` of every Alliance Desktop database ("ADK1").
+APPLICATION_ID = 0x41444B31
+#: Schema version this build writes; kept in ``PRAGMA user_version``.
+#: Raised by every migration (see migrations/versions).
+SCHEMA_VERSION = 1
+SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+def _key_pragma(data_key: bytes) -> str:
+    if len(data_key) != 32:
+        raise ValueError("the data key must be 32 bytes")
+    return f"PRAGMA key = \"x'{data_key.hex()}'\""
+
+
+def _raw_connect(path: Path, data_key: bytes) -> Any:
+    """Connect and key; raise DamagedDatabase if the key does not open page 1."""
+    con = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        con.execute("PRAGMA cipher_log_level = NONE")
+        con.execute(_key_pragma(data_key))
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError:
+        con.close()
+        raise DamagedDatabase() from None
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return con
+
+
+def check_file_before_open(path: Path) -> None:
+    """Refuse files that must never be opened as a clinic database, without touching them."""
+    if not path.exists():
+        raise DatabaseMissing()
+    if not path.is_file():
+        raise NotOurDatabase("The database path is not a regular file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyDatabaseFile()
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head == SQLITE_PLAIN_HEADER:
+        raise NotOurDatabase(
+            "This is an unencrypted SQLite file, not an Alliance Desktop database. Nothing was changed."
+        )
+
+
+def read_identity(con: Any) -> tuple[int, int]:
+    """(application_id, user_version) of an open, keyed connection."""
+    app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    return int(app_id), int(version)
+
+
+def verify_identity(app_id: int, version: int) -> None:
+    if app_id != APPLICATION_ID:
+        raise NotOurDatabase()
+    if version > SCHEMA_VERSION:
+        raise NewerSchema()
+
+
+class OutdatedSchema(Exception):
+    """The file is ours but older than this build: migrate (after a backup) before opening."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema version {version} < {SCHEMA_VERSION}")
+        self.version = version
+
+
+class ClinicDatabase:
+    """An open clinic database: an engine plus read and write units of work."""
+
+    def __init__(self, path: Path, engine: sa.Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._write_engine = engine.execution_options(begin_immediate=True)
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (deferred transaction, rolled back at the end)."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection (used on lock and log-out: no key stays in SQLCipher)."""
+        self.engine.dispose()
+
+
+def _make_engine(path: Path, data_key: bytes, on_connect: Callable[[Any], None]) -> sa.Engine:
+    key = bytes(data_key)
+
+    def creator() -> Any:
+        con = _raw_connect(path, key)
+        try:
+            on_connect(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    # A file URL (not "sqlite://") so SQLAlchemy picks a QueuePool, not SingletonThreadPool.
+    # ``module=`` makes SQLAlchemy classify sqlcipher3's exceptions (IntegrityError, ...) instead of
+    # the stdlib sqlite3 module's, which must never be loaded next to SQLCipher (RELIABILITY row 13).
+    engine = sa.create_engine(
+        f"sqlite:///{path.as_posix()}", creator=creator, module=sqlcipher, pool_size=4, max_overflow=4
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get("begin_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _apply_pragmas(con: Any) -> None:
+    for pragma in _PRAGMAS:
+        con.execute(pragma)
+
+
+def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> ClinicDatabase:
+    """Open an existing clinic database at the current schema version.
+
+    Raises a StorageError subclass for every file that is not a healthy
+    database of ours; none of those paths writes to the file. An older schema
+    raises ``OutdatedSchema``: the caller backs up and migrates first
+    (``storage.migrate.upgrade_database``).
+    """
+    check_file_before_open(path)
+    probe = _raw_connect(path, data_key)
+    try:
+        app_id, version = read_identity(probe)
+    finally:
+        probe.close()
+    verify_identity(app_id, version)
+    if version < SCHEMA_VERSION and not allow_older:
+        raise OutdatedSchema(version)
+
+    def on_connect(con: Any) -> None:
+        verify_identity(*read_identity(con))
+        _apply_pragmas(con)
+
+    return ClinicDatabase(path, _make_engine(path, data_key, on_connect))
+
+
+def open_for_migration(path: Path, data_key: bytes) -> ClinicDatabase:
+    """Open an older-schema database of ours so that ``migrate.upgrade_to_head`` can run on it."""
+    return open_database(path, data_key, allow_older=True)
+
+
+def schema_version_of(path: Path, data_key: bytes) -> int:
+    """Read the schema version without writing (for the migration decision)."""
+    check_file_before_open(path)
+    con = _raw_connect(path, data_key)
+    try:
+        app_id, version = read_identity(con)
+    finally:
+        con.close()
+    if app_id != APPLICATION_ID:
+        raise NotOurDatabase()
+    return version
+
+
+def create_database(path: Path, data_key: bytes) -> ClinicDatabase:
+    """Create a brand-new clinic database file (never over an existing file)."""
+    if path.exists():
+        raise FileExistsError("A file already exists where the new database would go; nothing was changed.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _raw_connect(path, data_key)
+    try:
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        _apply_pragmas(con)
+    finally:
+        con.close()
+
+    def on_connect(con: Any) -> None:
+        app_id, _version = read_identity(con)
+        if app_id != APPLICATION_ID:
+            raise NotOurDatabase()
+        _apply_pragmas(con)
+
+    return ClinicDatabase(path, _make_engine(path, data_key, on_connect))
+
+
+def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> None:
+    """Write a consistent encrypted copy of a live database (SQLCipher's ``sqlcipher_export``).
+
+    Never a file copy: a live WAL database copied byte by byte can be torn.
+    The copy keeps the application id and schema version.
+    """
+    if target.exists():
+        raise FileExistsError("backup target exists")
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        app_id, version = read_identity(raw)
+        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(target),))
+        try:
+            raw.execute("SELECT sqlcipher_export('backup')")
+            raw.execute(f"PRAGMA backup.application_id = {app_id}")
+            raw.execute(f"PRAGMA backup.user_version = {version}")
+        finally:
+            raw.execute("DETACH DATABASE backup")

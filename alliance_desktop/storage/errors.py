@@ -1,0 +1,61 @@
+"""Storage failures a person can act on.
+
+Each carries a ``user_message`` written for clinic staff: what happened and
+what to do, never a path with PHI, a key, or a stack trace. Services re-export
+these so the UI never imports the storage package.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base class: something about the clinic's files stops us from going on."""
+
+    user_message = "The clinic data could not be opened."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.user_message)
+        self.detail = detail or self.user_message
+
+
+class DatabaseMissing(StorageError):
+    user_message = "There is no clinic database in this data folder yet."
+
+
+class EmptyDatabaseFile(StorageError):
+    user_message = (
+        "The clinic database file is empty (0 bytes). It is damaged, not a new clinic: "
+        "restore it from a backup. Nothing was changed."
+    )
+
+
+class NotOurDatabase(StorageError):
+    user_message = "This is not an Alliance Desktop database. Nothing was changed."
+
+
+class NewerSchema(StorageError):
+    user_message = (
+        "This database was written by a newer Alliance Desktop. Update the app to open it. "
+        "Nothing was changed."
+    )
+
+
+class DamagedDatabase(StorageError):
+    user_message = (
+        "The clinic database is damaged or does not belong to this key file. "
+        "Restore it from a backup. Nothing was changed."
+    )
+
+
+class DamagedKeyFile(StorageError):
+    user_message = (
+        "The clinic's key file is damaged or missing, so the database cannot be unlocked. "
+        "Restore the key file from a backup. Nothing was changed."
+    )
+
+
+class MigrationFailed(StorageError):
+    user_message = (
+        "Updating the database to this version of Alliance Desktop failed. "
+        "The database was left as it was and a backup was made before the attempt."
+    )

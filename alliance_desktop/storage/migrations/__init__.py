@@ -1,0 +1,1 @@
+"""Alembic migrations of the clinic database (frozen history; never edit a released revision)."""

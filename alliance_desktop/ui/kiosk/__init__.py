@@ -1,0 +1,1 @@
+"""Client-facing kiosk views; may use only the kiosk-facing services."""

@@ -1,0 +1,1 @@
+"""Qt views for clinic staff."""

@@ -1,0 +1,1 @@
+"""Widgets shared by the kiosk and the staff views."""
