@@ -39,6 +39,8 @@ class ServiceError(Exception):
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.user_message)
         self.detail = detail or self.user_message
+        # What a view shows: the specific text when one was given, else the class's general one.
+        self.user_message = self.detail
 
 
 class WrongPassword(ServiceError):

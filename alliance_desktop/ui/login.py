@@ -1,0 +1,205 @@
+"""The login screen: user name and password, or the recovery key when both are gone.
+
+Wrong user name and wrong password get the same message on purpose (nobody
+learns which accounts exist). After repeated failures the service imposes a
+wait; the screen counts it down instead of letting people hammer a button
+that cannot work. A damaged file is reported as such, never as "wrong
+password", so nobody keeps retrying a password that was right all along.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alliance_desktop.services.errors import ServiceError, StorageError, UnlockBackoff, WrongPassword
+from alliance_desktop.ui import theme
+from alliance_desktop.ui.busy import busy
+from alliance_desktop.ui.messages import staff_message
+from alliance_desktop.ui.password_dialogs import RecoveryDialog
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.access import ClinicAccess
+    from alliance_desktop.services.clinic_session import ClinicSession
+
+COUNTDOWN_TICK_MS = 500
+
+
+def backoff_text(seconds: float) -> str:
+    whole = max(1, int(seconds + 0.999))
+    return f"Too many failed attempts. Try again in {whole} s."
+
+
+class LoginWindow(QWidget):
+    """Emits ``unlocked(ClinicSession)``; the shell decides what comes next."""
+
+    unlocked = Signal(object)
+
+    def __init__(
+        self,
+        access: ClinicAccess,
+        *,
+        username: str = "",
+        notice: str = "",
+        banner: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._access = access
+        self._recovery: RecoveryDialog | None = None
+        self.setWindowTitle("Alliance Desktop — log in")
+        self.setMinimumWidth(600)
+
+        heading = theme.set_role(QLabel("Alliance Desktop"), theme.HEADING)
+        sub = theme.set_role(QLabel("Log in to open the clinic."), theme.SUBHEADING)
+        self.banner = theme.set_role(QLabel(banner), theme.BANNER)
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(bool(banner))
+        self.notice = theme.set_role(QLabel(notice), theme.NOTICE)
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+
+        self.username = QLineEdit(username)
+        self.username.setAccessibleName("User name")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        form = theme.form_layout()
+        form.addRow("User name:", self.username)
+        form.addRow("Password:", self.password)
+
+        self.error = theme.set_role(QLabel(), theme.ERROR)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.wait_note = theme.set_role(QLabel(), theme.NOTICE)
+        self.wait_note.setWordWrap(True)
+        self.wait_note.hide()
+        self.login_button = theme.set_role(QPushButton("Log in"), theme.PRIMARY)
+        self.forgot_button = theme.set_role(QPushButton("Forgot password?"), theme.LINK)
+        self.forgot_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.forgot_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.login_button)
+
+        folder = theme.set_role(QLabel(f"Data folder: {access.paths.root}"), theme.HINT)
+        folder.setWordWrap(True)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(36, 32, 36, 24)
+        layout.setSpacing(14)
+        layout.addWidget(heading)
+        layout.addWidget(sub)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
+        layout.addSpacing(4)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.wait_note)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        layout.addWidget(folder)
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_TICK_MS)
+        self._countdown.timeout.connect(self._tick)
+
+        self.login_button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        self.username.returnPressed.connect(self._username_entered)
+        self.forgot_button.clicked.connect(self.open_recovery)
+        (self.password if username else self.username).setFocus()
+        self._tick()  # a wait imposed before this window opened still applies
+
+    # -- actions -------------------------------------------------------------------
+    def _username_entered(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus()
+
+    def submit(self) -> None:
+        if self._countdown.isActive():
+            return
+        if not self.username.text().strip():
+            self._show_error("Enter your user name.")
+            self.username.setFocus()
+            return
+        if not self.password.text():
+            self._show_error("Enter your password.")
+            self.password.setFocus()
+            return
+        self._show_error("")
+        self.notice.hide()
+        try:
+            with busy(self.login_button, self.username, self.password, self.forgot_button):
+                session = self._access.unlock(self.username.text(), self.password.text())
+        except UnlockBackoff:
+            self._tick()
+            return
+        except WrongPassword as wrong:
+            self._show_error(wrong.user_message)
+            self.password.clear()
+            self.password.setFocus()
+            self._tick()  # that may have been the failure that starts a wait
+            return
+        except (StorageError, ServiceError) as problem:
+            self._show_error(staff_message(problem))
+            return
+        self.password.clear()
+        self.unlocked.emit(session)
+
+    def open_recovery(self) -> None:
+        """Forgot password: the recovery key sets a new one and logs in."""
+        if self._recovery is not None:
+            self._recovery.raise_()
+            return
+        dialog = RecoveryDialog(self._access, username=self.username.text(), parent=self)
+        self._recovery = dialog
+        dialog.finished.connect(lambda result: self._recovery_finished(dialog, result))
+        dialog.open()
+
+    def recovery_dialog(self) -> RecoveryDialog | None:
+        return self._recovery
+
+    def _recovery_finished(self, dialog: RecoveryDialog, result: int) -> None:
+        self._recovery = None
+        session: ClinicSession | None = dialog.session
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted.value and session is not None:
+            self.unlocked.emit(session)
+        else:
+            self._tick()
+
+    # -- feedback ------------------------------------------------------------------
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def _tick(self) -> None:
+        """Show the remaining wait, and give the button back when it is over."""
+        try:
+            wait = self._access.backoff_seconds()
+        except OSError:
+            wait = 0.0
+        waiting = wait > 0
+        self.login_button.setEnabled(not waiting)
+        self.wait_note.setVisible(waiting)
+        if waiting:
+            self.wait_note.setText(backoff_text(wait))
+            if not self._countdown.isActive():
+                self._countdown.start()
+        elif self._countdown.isActive():
+            self._countdown.stop()
+            self.password.setFocus()

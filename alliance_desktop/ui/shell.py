@@ -1,0 +1,154 @@
+"""The flow between staff screens: setup → login → main window → lock → login.
+
+``ShellController`` is the one object that holds the open ``ClinicSession``.
+Views never keep it beyond their own lifetime and never close it: they ask
+the controller to lock or log out, and it closes the session (dropping the
+key and every database connection) *before* the login screen appears. It
+knows nothing about widgets; ``ui.windows.ShellWindows`` listens to
+``screenChanged`` and shows the matching window, which keeps this flow
+testable without a window in sight.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from alliance_desktop.services.access import ClinicState
+from alliance_desktop.services.errors import StorageError
+from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
+from alliance_desktop.ui.messages import staff_message
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.access import ClinicAccess
+    from alliance_desktop.services.clinic_session import ClinicSession
+
+LOCKED = "Locked. Log in again to continue."
+LOGGED_OUT = "You have logged out."
+SET_UP = "The clinic is set up. Log in with the password you just chose."
+CANNOT_OPEN = "Alliance Desktop cannot open this clinic"
+
+
+class Screen(enum.Enum):
+    SETUP = "setup"
+    LOGIN = "login"
+    MAIN = "main"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPrefill:
+    """What the next login screen starts with."""
+
+    username: str = ""
+    notice: str = ""
+
+
+class ShellController(QObject):
+    """Owns the session and decides which screen comes next."""
+
+    screenChanged = Signal(object)  # Screen
+    sessionOpened = Signal()
+    sessionClosed = Signal()
+    quitRequested = Signal()
+
+    def __init__(
+        self,
+        access: ClinicAccess,
+        *,
+        initial_user: str = "",
+        idle_timeout_ms: int = DEFAULT_IDLE_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.access = access
+        self._initial_user = initial_user
+        self._session: ClinicSession | None = None
+        self.screen: Screen | None = None
+        self.login = LoginPrefill(initial_user)
+        self.problem = ""
+        self.problem_heading = CANNOT_OPEN
+        self.idle = IdleWatcher(idle_timeout_ms, self)
+        self.idle.idle.connect(self.auto_lock)
+
+    @property
+    def session(self) -> ClinicSession | None:
+        return self._session
+
+    @property
+    def idle_minutes(self) -> float:
+        return self.idle.timeout_ms / 60000 if self.idle.timeout_ms > 0 else 0
+
+    # -- transitions -----------------------------------------------------------------
+    def start(self) -> Screen:
+        """Setup for an empty folder, login for a clinic, a problem screen for anything damaged."""
+        try:
+            state = self.access.state()
+        except StorageError as damaged:
+            return self.show_problem(staff_message(damaged))
+        except OSError as unreadable:
+            return self.show_problem(
+                f"The data folder cannot be read ({unreadable.strerror or unreadable}). Nothing was changed.")
+        if state is ClinicState.NEW:
+            return self._go(Screen.SETUP)
+        self.login = LoginPrefill(self._initial_user)
+        return self._go(Screen.LOGIN)
+
+    def show_problem(self, message: str, heading: str = CANNOT_OPEN) -> Screen:
+        """Replace whatever is shown with a problem that stops us (never a fresh setup)."""
+        self._close_session()
+        self.problem = message
+        self.problem_heading = heading
+        return self._go(Screen.PROBLEM)
+
+    def clinic_created(self, username: str) -> None:
+        self.login = LoginPrefill(username, SET_UP)
+        self._go(Screen.LOGIN)
+
+    def open_session(self, session: ClinicSession) -> None:
+        if self._session is not None and self._session is not session:
+            self._session.lock()
+        self._session = session
+        self.idle.start()
+        self.sessionOpened.emit()
+        self._go(Screen.MAIN)
+
+    def lock(self, notice: str = LOCKED) -> None:
+        """Close the session; the login keeps the user name so only the password is needed."""
+        username = self._session.user.username if self._session is not None else self.login.username
+        self._close_session()
+        self.login = LoginPrefill(username, notice)
+        self._go(Screen.LOGIN)
+
+    def auto_lock(self) -> None:
+        if self._session is not None:
+            self.lock(f"Locked after {self.idle_minutes:g} minutes without activity. Log in again to continue.")
+
+    def log_out(self) -> None:
+        self._close_session()
+        self.login = LoginPrefill("", LOGGED_OUT)
+        self._go(Screen.LOGIN)
+
+    def quit(self) -> None:
+        self.shutdown()
+        self.quitRequested.emit()
+
+    def shutdown(self) -> None:
+        """On every way out: close the database and forget the key."""
+        self._close_session()
+
+    # -- plumbing ------------------------------------------------------------------
+    def _close_session(self) -> None:
+        self.idle.stop()
+        session, self._session = self._session, None
+        if session is not None:
+            session.lock()
+            self.sessionClosed.emit()
+
+    def _go(self, screen: Screen) -> Screen:
+        self.screen = screen
+        self.screenChanged.emit(screen)
+        return screen

@@ -1,0 +1,114 @@
+"""Shows the window that matches the controller's screen, one top-level window at a time.
+
+Switching shows the new window before hiding the old one, and the old one is
+hidden rather than closed: closing is reserved for the person at the desk,
+and a window they close (or a cancelled setup) means "quit", which goes
+through the controller so the session is locked on the way out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from alliance_desktop.ui.login import LoginWindow
+from alliance_desktop.ui.main_window import MainWindow
+from alliance_desktop.ui.problem_window import ProblemWindow
+from alliance_desktop.ui.recovery_print import PrintKey
+from alliance_desktop.ui.setup_wizard import SetupWizard
+from alliance_desktop.ui.shell import Screen, ShellController
+
+
+@dataclass(frozen=True, slots=True)
+class ViewOptions:
+    """What the composition root decides about the views (demo banner, how to print)."""
+
+    banner: str = ""
+    print_key: PrintKey | None = None
+
+
+class ShellWindows(QObject):
+    """Emits ``windowShown(widget)`` after each new window is on screen."""
+
+    windowShown = Signal(QWidget)
+
+    def __init__(self, controller: ShellController, options: ViewOptions | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.options = options or ViewOptions()
+        self._current: QWidget | None = None
+        controller.screenChanged.connect(self._show_screen)
+
+    @property
+    def current(self) -> QWidget | None:
+        return self._current
+
+    def _build(self, screen: Screen) -> QWidget:
+        c = self.controller
+        if screen is Screen.SETUP:
+            wizard = SetupWizard(c.access, print_key=self.options.print_key)
+            wizard.clinicCreated.connect(c.clinic_created)
+            wizard.rejected.connect(c.quit)
+            return wizard
+        if screen is Screen.LOGIN:
+            login = LoginWindow(c.access, username=c.login.username, notice=c.login.notice,
+                                banner=self.options.banner)
+            login.unlocked.connect(c.open_session)
+            return login
+        if screen is Screen.MAIN:
+            session = c.session
+            assert session is not None, "MAIN without a session"
+            main = MainWindow(session, banner=self.options.banner, idle_minutes=c.idle_minutes)
+            main.lockRequested.connect(lambda: c.lock())
+            main.logoutRequested.connect(c.log_out)
+            main.quitRequested.connect(main.close)
+            return main
+        return ProblemWindow(c.problem_heading, c.problem, c.access.paths.root)
+
+    def _show_screen(self, screen: Screen) -> None:
+        new = self._build(screen)
+        _centre(new)
+        new.show()
+        new.raise_()
+        new.activateWindow()
+        old, self._current = self._current, new
+        if not isinstance(new, SetupWizard):
+            new.installEventFilter(self)
+        if old is not None:
+            old.removeEventFilter(self)
+            if isinstance(old, MainWindow):
+                old.retire()
+            old.hide()
+            old.deleteLater()
+        self.windowShown.emit(new)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The person closed the current window (title bar, Alt+F4, Quit): that is "quit".
+        if watched is self._current and event.type() == QEvent.Type.Close:
+            self.controller.quit()
+        return False
+
+    def close_all(self) -> None:
+        """Tear down without quitting (tests, shutdown)."""
+        window, self._current = self._current, None
+        if window is not None:
+            window.removeEventFilter(self)
+            window.hide()
+            window.deleteLater()
+
+
+def _centre(window: QWidget) -> None:
+    """Place a new window in the middle of the screen (Xvfb and some kiosks have no window manager)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    if not isinstance(window, MainWindow):  # the main window keeps its roomy default size
+        window.adjustSize()
+    size = window.size().boundedTo(area.size())
+    window.resize(size)
+    window.move(area.center().x() - size.width() // 2, area.center().y() - size.height() // 2)

@@ -1,0 +1,96 @@
+"""`python -m alliance_desktop`: quick answers without Qt, and a clear word when there is no display."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliance_desktop import __version__
+from alliance_desktop.__main__ import build_parser, main
+from alliance_desktop.app import display_available
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NO_DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+
+
+def run_module(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "alliance_desktop", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=env or dict(os.environ), timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_version():
+    done = run_module("--version", timeout=20)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"Alliance Desktop {__version__}" == "Alliance Desktop 0.1.0"
+
+
+def test_help_lists_the_options_but_not_the_benchmark_switch():
+    done = run_module("--help", timeout=20)
+    assert done.returncode == 0
+    for option in ("--version", "--demo", "--data-dir PATH"):
+        assert option in done.stdout
+    assert "--exit-when-shown" not in done.stdout
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_load_neither_qt_nor_sqlalchemy(argv):
+    code = (
+        "import sys\n"
+        "from alliance_desktop.__main__ import main\n"
+        f"rc = main({argv!r})\n"
+        "heavy = sorted(m for m in ('PySide6', 'sqlalchemy', 'sqlcipher3', 'alliance_desktop.app') if m in sys.modules)\n"
+        "print(rc, heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=20)
+    assert done.stderr.strip().splitlines()[-1] == "0 []"
+
+
+def test_demo_and_data_dir_exclude_each_other(capsys):
+    assert main(["--demo", "--data-dir", "/tmp/x"]) == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_parser_reads_the_options(tmp_path):
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "--exit-when-shown"])
+    assert args.data_dir == tmp_path and args.exit_when_shown and not args.demo
+
+
+def test_without_a_display_it_says_so_instead_of_crashing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in NO_DISPLAY_VARS}
+    folder = tmp_path / "data"
+    done = run_module("--data-dir", str(folder), env=env, timeout=30)
+    assert done.returncode == 2
+    assert "needs a graphical display" in done.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in done.stderr
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", False),
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+        ({"DISPLAY": ""}, "freebsd14", False),
+        ({}, "win32", True),
+        ({}, "darwin", True),
+    ],
+)
+def test_display_available(environ, platform, expected):
+    assert display_available(environ, platform) is expected
+
+
+def test_exit_when_shown_paints_the_first_window_and_quits(tmp_path):
+    folder = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = run_module("--data-dir", str(folder), "--exit-when-shown", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "shown"
+    assert folder.is_dir()  # created for the new clinic (the wizard was the first window)...
+    assert not (folder / "clinic.db").exists()  # ...which wrote nothing yet
+    assert not (folder / "alliance.lock").exists()  # and the lock was released
