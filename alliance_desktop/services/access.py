@@ -12,13 +12,13 @@ import enum
 import os
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alliance_desktop.config import DataPaths
 from alliance_desktop.core.accounts import assess_password, normalize_username, username_problem
 from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.core.model import Role
 from alliance_desktop.services.backoff import FailureLog
-from alliance_desktop.services.clinic_session import ClinicSession
 from alliance_desktop.services.errors import (
     DamagedKeyFile,
     DatabaseMissing,
@@ -27,24 +27,11 @@ from alliance_desktop.services.errors import (
     UnlockBackoff,
     WrongPassword,
 )
-from alliance_desktop.storage import audit, repositories
-from alliance_desktop.storage.engine import (
-    ClinicDatabase,
-    OutdatedSchema,
-    create_database,
-    export_encrypted_copy,
-    open_database,
-)
-from alliance_desktop.storage.keys import (
-    DEFAULT_KDF,
-    KdfParams,
-    KeyFile,
-    KeyFileError,
-    WrongSecret,
-    generate_recovery_key,
-    new_data_key,
-    normalize_recovery_key,
-)
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.clinic_session import ClinicSession
+    from alliance_desktop.storage.engine import ClinicDatabase
+    from alliance_desktop.storage.keys import KdfParams, KeyFile
 
 MAX_CLINIC_NAME = 200
 MAX_DISPLAY_NAME = 200
@@ -56,11 +43,20 @@ class ClinicState(enum.Enum):
 
 
 class ClinicAccess:
-    def __init__(self, paths: DataPaths, *, clock: Clock | None = None, kdf: KdfParams = DEFAULT_KDF) -> None:
+    def __init__(self, paths: DataPaths, *, clock: Clock | None = None, kdf: KdfParams | None = None) -> None:
         self.paths = paths
         self.clock = clock or SystemClock()
-        self.kdf = kdf
+        self._kdf = kdf
         self.failures = FailureLog(paths.unlock_failures)
+
+    @property
+    def kdf(self) -> KdfParams:
+        """Argon2id parameters for new wraps (the defaults unless a test or benchmark chose others)."""
+        if self._kdf is None:
+            from alliance_desktop.storage.keys import DEFAULT_KDF
+
+            self._kdf = DEFAULT_KDF
+        return self._kdf
 
     @property
     def _pending_db(self) -> Path:
@@ -91,12 +87,19 @@ class ClinicAccess:
     # -- setup -------------------------------------------------------------------
     @staticmethod
     def new_recovery_key() -> str:
+        from alliance_desktop.storage.keys import generate_recovery_key
+
         return generate_recovery_key()
 
     def create_clinic(
         self, *, clinic_name: str, username: str, display_name: str, password: str, recovery_key: str
     ) -> None:
         """Create the encrypted database, its first admin account and the key file."""
+        from alliance_desktop.storage import audit, repositories
+        from alliance_desktop.storage.engine import create_database
+        from alliance_desktop.storage.keys import KeyFile, new_data_key, normalize_recovery_key
+        from alliance_desktop.storage.migrate import upgrade_to_head
+
         name = clinic_name.strip()
         if not name:
             raise InvalidInput("clinic_name", "Enter the clinic's name.")
@@ -127,8 +130,6 @@ class ClinicAccess:
             stale.unlink(missing_ok=True)
         db = create_database(pending, data_key)
         try:
-            from alliance_desktop.storage.migrate import upgrade_to_head
-
             upgrade_to_head(db)
             with db.write() as s:
                 repositories.set_setting(s, "clinic_name", name, now)
@@ -152,6 +153,8 @@ class ClinicAccess:
         return self.failures.wait_seconds(self.clock.now())
 
     def _load_keyfile(self) -> KeyFile:
+        from alliance_desktop.storage.keys import KeyFile, KeyFileError
+
         try:
             return KeyFile.load(self.paths.keyfile)
         except FileNotFoundError:
@@ -165,6 +168,8 @@ class ClinicAccess:
         wait = self.backoff_seconds()
         if wait > 0:
             raise UnlockBackoff(wait)
+        from alliance_desktop.storage.keys import WrongSecret
+
         keyfile = self._load_keyfile()
         try:
             data_key = keyfile.unlock_user(normalize_username(username), password)
@@ -175,6 +180,8 @@ class ClinicAccess:
 
     def unlock_with_recovery_key(self, recovery_key: str, username: str, new_password: str) -> ClinicSession:
         """Set a new password for ``username`` using the clinic's recovery key."""
+        from alliance_desktop.storage.keys import WrongSecret, normalize_recovery_key
+
         self.state()
         wait = self.backoff_seconds()
         if wait > 0:
@@ -201,6 +208,9 @@ class ClinicAccess:
         return session
 
     def _open_session(self, username: str, data_key: bytes, action: str) -> ClinicSession:
+        from alliance_desktop.services.clinic_session import ClinicSession
+        from alliance_desktop.storage import audit, repositories
+
         db = self._open_or_migrate(data_key)
         now = self.clock.now()
         try:
@@ -220,6 +230,8 @@ class ClinicAccess:
                              clock=self.clock, kdf=self.kdf)
 
     def _open_or_migrate(self, data_key: bytes) -> ClinicDatabase:
+        from alliance_desktop.storage.engine import OutdatedSchema, open_database
+
         try:
             return open_database(self.paths.database, data_key)
         except OutdatedSchema as old:
@@ -227,7 +239,7 @@ class ClinicAccess:
             return open_database(self.paths.database, data_key)
 
     def _backup_then_migrate(self, data_key: bytes, from_version: int) -> None:
-        from alliance_desktop.storage.engine import open_for_migration
+        from alliance_desktop.storage.engine import export_encrypted_copy, open_for_migration
         from alliance_desktop.storage.migrate import upgrade_to_head
 
         db = open_for_migration(self.paths.database, data_key)

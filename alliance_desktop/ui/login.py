@@ -26,10 +26,10 @@ from alliance_desktop.services.errors import ServiceError, StorageError, UnlockB
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.busy import busy
 from alliance_desktop.ui.messages import staff_message
-from alliance_desktop.ui.password_dialogs import RecoveryDialog
 
 if TYPE_CHECKING:
     from alliance_desktop.services.access import ClinicAccess
+    from alliance_desktop.ui.password_dialogs import RecoveryDialog
     from alliance_desktop.services.clinic_session import ClinicSession
 
 COUNTDOWN_TICK_MS = 500
@@ -165,6 +165,8 @@ class LoginWindow(QWidget):
         if self._recovery is not None:
             self._recovery.raise_()
             return
+        from alliance_desktop.ui.password_dialogs import RecoveryDialog
+
         dialog = RecoveryDialog(self._access, username=self.username.text(), parent=self)
         self._recovery = dialog
         dialog.finished.connect(lambda result: self._recovery_finished(dialog, result))

@@ -9,17 +9,20 @@ through the controller so the session is locked on the way out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from alliance_desktop.ui.login import LoginWindow
-from alliance_desktop.ui.main_window import MainWindow
-from alliance_desktop.ui.problem_window import ProblemWindow
-from alliance_desktop.ui.recovery_print import PrintKey
-from alliance_desktop.ui.setup_wizard import SetupWizard
 from alliance_desktop.ui.shell import Screen, ShellController
+
+if TYPE_CHECKING:
+    from alliance_desktop.ui.recovery_print import PrintKey
+
+# Each screen's module is imported when that screen is first built: the login
+# window must appear about as fast as a bare Qt window, so the wizard, the main
+# window and their dialogs are not loaded before they are needed.
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +53,15 @@ class ShellWindows(QObject):
     def _build(self, screen: Screen) -> QWidget:
         c = self.controller
         if screen is Screen.SETUP:
+            from alliance_desktop.ui.setup_wizard import SetupWizard
+
             wizard = SetupWizard(c.access, print_key=self.options.print_key)
             wizard.clinicCreated.connect(c.clinic_created)
             wizard.rejected.connect(c.quit)
             return wizard
         if screen is Screen.LOGIN:
+            from alliance_desktop.ui.login import LoginWindow
+
             login = LoginWindow(c.access, username=c.login.username, notice=c.login.notice,
                                 banner=self.options.banner)
             login.unlocked.connect(c.open_session)
@@ -62,26 +69,31 @@ class ShellWindows(QObject):
         if screen is Screen.MAIN:
             session = c.session
             assert session is not None, "MAIN without a session"
+            from alliance_desktop.ui.main_window import MainWindow
+
             main = MainWindow(session, banner=self.options.banner, idle_minutes=c.idle_minutes)
             main.lockRequested.connect(lambda: c.lock())
             main.logoutRequested.connect(c.log_out)
             main.quitRequested.connect(main.close)
             return main
+        from alliance_desktop.ui.problem_window import ProblemWindow
+
         return ProblemWindow(c.problem_heading, c.problem, c.access.paths.root)
 
     def _show_screen(self, screen: Screen) -> None:
         new = self._build(screen)
-        _centre(new)
+        _centre(new, keep_size=screen is Screen.MAIN)
         new.show()
         new.raise_()
         new.activateWindow()
         old, self._current = self._current, new
-        if not isinstance(new, SetupWizard):
+        if screen is not Screen.SETUP:  # the wizard's Cancel already means quit
             new.installEventFilter(self)
         if old is not None:
             old.removeEventFilter(self)
-            if isinstance(old, MainWindow):
-                old.retire()
+            retire = getattr(old, "retire", None)  # the main window stops its idle timer
+            if retire is not None:
+                retire()
             old.hide()
             old.deleteLater()
         self.windowShown.emit(new)
@@ -101,13 +113,13 @@ class ShellWindows(QObject):
             window.deleteLater()
 
 
-def _centre(window: QWidget) -> None:
+def _centre(window: QWidget, *, keep_size: bool = False) -> None:
     """Place a new window in the middle of the screen (Xvfb and some kiosks have no window manager)."""
     screen = QGuiApplication.primaryScreen()
     if screen is None:
         return
     area = screen.availableGeometry()
-    if not isinstance(window, MainWindow):  # the main window keeps its roomy default size
+    if not keep_size:  # the main window keeps its roomy default size
         window.adjustSize()
     size = window.size().boundedTo(area.size())
     window.resize(size)
