@@ -14,11 +14,8 @@ import atexit
 import contextlib
 import locale
 import os
-import shutil
 import signal
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +78,8 @@ def build_demo(paths: DataPaths, progress: Callable[[int, int], None]) -> tuple[
 
 def remove_folder(path: Path) -> None:
     """Delete a demo folder; never raise on the way out (the OS cleans temp folders eventually)."""
+    import shutil
+
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -99,6 +98,8 @@ def run(
     cleanup: Callable[[], None] | None = None
     try:
         if options.demo:
+            import tempfile
+
             demo_root = Path(tempfile.mkdtemp(prefix="alliance-demo-"))
             cleanup = _bind(remove_folder, demo_root)
             atexit.register(cleanup)  # also on an exit that skips this finally (sys.exit in a slot)
@@ -146,6 +147,8 @@ def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, dem
                 user, password = _build_demo_with_progress(app, paths, demo_builder)
                 banner = demo_banner(user, password)
             except Exception:  # noqa: BLE001 - shown to the person, with the traceback on stderr
+                import traceback
+
                 traceback.print_exc()
                 demo_problem = "The demo clinic could not be created. Details were printed to the terminal."
         controller = ShellController(access, initial_user=user)

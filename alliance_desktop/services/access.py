@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,6 +122,8 @@ class ClinicAccess:
 
         self.paths.ensure()
         data_key = new_data_key()
+        import uuid
+
         database_id = str(uuid.uuid4())
         now = self.clock.now()
         pending = self._pending_db
