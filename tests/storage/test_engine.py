@@ -44,20 +44,26 @@ def all_bytes_under(folder: Path) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for p in folder.rglob("*") if p.is_file()]
 
 
+def add_first_session(s, pseudonym: str) -> uuid.UUID:
+    """A client of the admin account with one episode and its session 1; returns the session's id."""
+    therapist = s.execute(sa.select(User)).scalars().first()
+    client = Client(pseudonym=pseudonym, initials="ZQ", therapist_id=therapist.id, created_at=NOW)
+    s.add(client)
+    s.flush()
+    ep = Episode(client_id=client.id, therapist_id=therapist.id, opened_on=date(2026, 1, 1), created_at=NOW)
+    s.add(ep)
+    s.flush()
+    ts = TherapySession(episode_id=ep.id, number=1, held_on=date(2026, 1, 8), created_at=NOW)
+    s.add(ts)
+    s.flush()
+    return ts.id
+
+
 def test_canary_stored_through_the_orm_is_nowhere_in_plaintext(session, data_paths):
     """A client's pseudonym and comment must not appear in .db, -wal, -shm or any other file."""
     with session.write() as s:
-        therapist = s.execute(sa.select(User)).scalars().first()
-        client = Client(pseudonym=CANARY, initials="ZQ", therapist_id=therapist.id, created_at=NOW)
-        s.add(client)
-        s.flush()
-        ep = Episode(client_id=client.id, therapist_id=therapist.id, opened_on=date(2026, 1, 1), created_at=NOW)
-        s.add(ep)
-        s.flush()
-        ts = TherapySession(episode_id=ep.id, number=1, held_on=date(2026, 1, 8), created_at=NOW)
-        s.add(ts)
-        s.flush()
-        s.add(Response(submission_id=uuid.uuid4(), session_id=ts.id, instrument_id="x", instrument_version="1",
+        session_id = add_first_session(s, CANARY)
+        s.add(Response(submission_id=uuid.uuid4(), session_id=session_id, instrument_id="x", instrument_version="1",
                        language="en", licence_id="x", mode="kiosk", completed_at=NOW, comment=CANARY * 3))
     # While the connection is still open the WAL holds the newest pages: check it too.
     wal = Path(f"{data_paths.database}-wal")
@@ -91,17 +97,7 @@ def test_pragmas_follow_the_durability_rules(session):
 def test_submission_id_is_unique(session):
     sub = uuid.uuid4()
     with session.write() as s:
-        therapist = s.execute(sa.select(User)).scalars().first()
-        c = Client(pseudonym="C-1", therapist_id=therapist.id, created_at=NOW)
-        s.add(c)
-        s.flush()
-        ep = Episode(client_id=c.id, therapist_id=therapist.id, opened_on=date(2026, 1, 1), created_at=NOW)
-        s.add(ep)
-        s.flush()
-        ts = TherapySession(episode_id=ep.id, number=1, held_on=date(2026, 1, 8), created_at=NOW)
-        s.add(ts)
-        s.flush()
-        session_id = ts.id
+        session_id = add_first_session(s, "C-1")
     row = dict(submission_id=sub, session_id=session_id, instrument_id="x", instrument_version="1",
                language="en", licence_id="x", mode="kiosk", completed_at=NOW)
     with session.write() as s:
