@@ -219,7 +219,8 @@ def test_core10_parameters_are_marked_check() -> None:
 def test_example_check_in_is_labelled_and_our_own() -> None:
     example = load_bundled()["example-alliance"]
     assert example.example and example.kind == "alliance" and example.wording == "full"
-    assert example.notice == {"en": "example — not a validated instrument"}
+    assert example.notice is not None and example.notice["en"] == "example — not a validated instrument"
+    assert example.languages == ("en", "de", "fr", "it")  # our own wording, so we may translate it
     assert example.title("en") == "Example alliance check-in (example — not a validated instrument)"
     assert [i.id for i in example.items] == ["connection", "focus", "approach", "overall"]
     for item in example.items:
