@@ -41,6 +41,9 @@ def build_parser(cli: ModuleType | None = None) -> argparse.ArgumentParser:
                        help="open a throwaway demo clinic with made-up data, deleted when the app closes")
     where.add_argument("--data-dir", type=Path, metavar="PATH",
                        help="the clinic's data folder (created on first start)")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="after a staff login, start the full-screen waiting-room kiosk on this device "
+                             "instead of the staff window")
     # For the start-up benchmark: quit as soon as the first window has been painted, print "shown".
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     if cli is not None:
@@ -63,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from alliance_desktop.app import StartOptions, run
 
     data_dir = args.data_dir.expanduser() if args.data_dir is not None else None
-    return run(StartOptions(data_dir=data_dir, demo=args.demo, exit_when_shown=args.exit_when_shown))
+    return run(StartOptions(data_dir=data_dir, demo=args.demo, exit_when_shown=args.exit_when_shown,
+                            kiosk=args.kiosk))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class StartOptions:
     data_dir: Path | None = None
     demo: bool = False
     exit_when_shown: bool = False
+    #: ``--kiosk``: staff log in as usual, then the client kiosk starts full screen.
+    kiosk: bool = False
 
 
 def display_available(environ: Mapping[str, str], platform: str) -> bool:
@@ -151,7 +153,7 @@ def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, dem
 
                 traceback.print_exc()
                 demo_problem = "The demo clinic could not be created. Details were printed to the terminal."
-        controller = ShellController(access, initial_user=user)
+        controller = ShellController(access, initial_user=user, kiosk_on_login=options.kiosk)
         windows = ShellWindows(controller, ViewOptions(banner=banner))
         app.setQuitOnLastWindowClosed(False)  # switching screens hides windows; quitting is explicit
         controller.quitRequested.connect(app.quit)

@@ -35,13 +35,14 @@ if TYPE_CHECKING:
 COMING_NEXT = """
 <h2 style="margin-bottom: 4px;">Welcome, {name}</h2>
 <p>This first version of Alliance Desktop sets up the clinic's encrypted database and its
-staff login. You can lock the window, log out and change your password.</p>
+staff login. You can lock the window, log out and change your password, and start the
+waiting-room kiosk on this device (Clinic &gt; Start kiosk on this device), where clients
+rate each session on a touch screen.</p>
 <p><b>Coming next</b></p>
 <ul>
 <li><b>Caseload</b> &mdash; your clients and where each course of therapy stands.</li>
 <li><b>Course view</b> &mdash; alliance and outcome ratings across the sessions, as charts.</li>
 <li><b>Alerts</b> &mdash; possible ruptures in the alliance and clients who are not on track.</li>
-<li><b>Waiting-room kiosk</b> &mdash; clients rate each session on a tablet.</li>
 <li><b>Reports</b> &mdash; PDF summaries and exports.</li>
 </ul>
 """
@@ -51,12 +52,21 @@ def logged_in_text(display_name: str, role_label: str) -> str:
     return f"Logged in as {display_name} — {role_label}"
 
 
+NO_EXIT_PIN = (
+    "No kiosk exit PIN is set for this clinic. Without one, holding the kiosk's top-right corner "
+    "for 3 seconds leads straight to the staff login, so anyone could stop the kiosk (nobody can read "
+    "data without a staff password). An administrator can set a PIN of at least 6 digits.\n\n"
+    "Start the kiosk anyway?"
+)
+
+
 class MainWindow(QMainWindow):
-    """Signals ``lockRequested``, ``logoutRequested`` and ``quitRequested`` to the shell."""
+    """Signals ``lockRequested``, ``logoutRequested``, ``quitRequested`` and ``kioskRequested`` to the shell."""
 
     lockRequested = Signal()
     logoutRequested = Signal()
     quitRequested = Signal()
+    kioskRequested = Signal()
 
     def __init__(
         self,
@@ -69,6 +79,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._session = session
         self._dialog: ChangePasswordDialog | None = None
+        self._kiosk_question: QMessageBox | None = None
         user = session.user
         self.setWindowTitle(f"{session.clinic_name} — Alliance Desktop")
         self.resize(1100, 720)
@@ -80,6 +91,9 @@ class MainWindow(QMainWindow):
         self.logout_action = QAction("Log out", self)
         self.logout_action.setToolTip("Close the clinic and return to an empty login")
         self.password_action = QAction("Change password…", self)
+        self.kiosk_action = QAction("Start kiosk on this device", self)
+        self.kiosk_action.setToolTip("Turn this screen into the waiting-room kiosk where clients rate their session. "
+                                     "To leave it, hold the top-right corner for 3 seconds, then enter the exit PIN.")
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         about_action = QAction("About Alliance Desktop", self)
@@ -89,10 +103,12 @@ class MainWindow(QMainWindow):
         self.logout_action.triggered.connect(self.logoutRequested)
         self.quit_action.triggered.connect(self.quitRequested)
         self.password_action.triggered.connect(self.open_change_password)
+        self.kiosk_action.triggered.connect(self.start_kiosk)
         about_action.triggered.connect(self._about)
 
         clinic_menu = self.menuBar().addMenu("&Clinic")
         clinic_menu.addAction(self.password_action)
+        clinic_menu.addAction(self.kiosk_action)
         clinic_menu.addSeparator()
         clinic_menu.addAction(self.lock_action)
         clinic_menu.addAction(self.logout_action)
@@ -104,6 +120,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.password_action)
+        toolbar.addAction(self.kiosk_action)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)  # Lock and Log out sit on the right, above "Logged in as"
@@ -159,6 +176,37 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda result: self._password_finished(dialog, result))
         dialog.open()
 
+    def start_kiosk(self) -> None:
+        """Ask the shell for the kiosk; first say so when leaving it would need no PIN."""
+        if self._kiosk_question is not None:
+            self._kiosk_question.raise_()
+            return
+        from alliance_desktop.services.kiosk import kiosk_settings
+
+        try:
+            pin_set = kiosk_settings(self._session).exit_pin_set
+        except Exception:  # noqa: BLE001 - the shell reports a broken database when the kiosk starts
+            pin_set = True
+        if pin_set:
+            self.kioskRequested.emit()
+            return
+        question = QMessageBox(QMessageBox.Icon.Warning, "Start kiosk", NO_EXIT_PIN,
+                               QMessageBox.StandardButton.Cancel, self)
+        start = question.addButton("Start kiosk", QMessageBox.ButtonRole.AcceptRole)
+        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self._kiosk_question = question
+        question.finished.connect(lambda _: self._kiosk_answered(question, question.clickedButton() is start))
+        question.open()
+
+    def kiosk_question(self) -> QMessageBox | None:
+        return self._kiosk_question
+
+    def _kiosk_answered(self, question: QMessageBox, start: bool) -> None:
+        self._kiosk_question = None
+        question.deleteLater()
+        if start:
+            self.kioskRequested.emit()
+
     def change_password_dialog(self) -> ChangePasswordDialog | None:
         return self._dialog
 
@@ -172,6 +220,9 @@ class MainWindow(QMainWindow):
         """Called by the shell before this window goes away (lock, log out): close any open dialog."""
         if self._dialog is not None:
             self._dialog.reject()
+        if self._kiosk_question is not None:
+            question, self._kiosk_question = self._kiosk_question, None
+            question.done(0)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -12,31 +12,46 @@ testable without a window in sight.
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from alliance_desktop.services.access import ClinicState
-from alliance_desktop.services.errors import StorageError
+from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from alliance_desktop.ui.messages import staff_message
 
 if TYPE_CHECKING:
     from alliance_desktop.services.access import ClinicAccess
     from alliance_desktop.services.clinic_session import ClinicSession
+    from alliance_desktop.services.kiosk import KioskService
 
 LOCKED = "Locked. Log in again to continue."
 LOGGED_OUT = "You have logged out."
 SET_UP = "The clinic is set up. Log in with the password you just chose."
 CANNOT_OPEN = "Alliance Desktop cannot open this clinic"
+KIOSK_CLOSED = "The kiosk was closed. Log in to continue."
+KIOSK_FAILED = "The kiosk could not start"
 
 
 class Screen(enum.Enum):
     SETUP = "setup"
     LOGIN = "login"
     MAIN = "main"
+    KIOSK = "kiosk"
     PROBLEM = "problem"
+
+
+def kiosk_device_id() -> str:
+    """This computer's name, in the characters a kiosk device id may have (audit entries name it)."""
+    import re
+
+    from PySide6.QtCore import QSysInfo
+
+    name = re.sub(r"[^A-Za-z0-9._:@-]", "-", QSysInfo.machineHostName() or "")[:64].strip("-")
+    return name or "kiosk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +66,7 @@ class ShellController(QObject):
     """Owns the session and decides which screen comes next."""
 
     screenChanged = Signal(object)  # Screen
+    handedOver = Signal(object)  # KioskQuestionnaire: "hand over now", for the kiosk window to show
     sessionOpened = Signal()
     sessionClosed = Signal()
     quitRequested = Signal()
@@ -61,10 +77,15 @@ class ShellController(QObject):
         *,
         initial_user: str = "",
         idle_timeout_ms: int = DEFAULT_IDLE_MS,
+        kiosk_on_login: bool = False,
+        device_id: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.access = access
+        self.kiosk_on_login = kiosk_on_login  # ``--kiosk``: the next staff login starts the kiosk
+        self.device_id = device_id or kiosk_device_id()
+        self.kiosk: KioskService | None = None
         self._initial_user = initial_user
         self._session: ClinicSession | None = None
         self.screen: Screen | None = None
@@ -112,9 +133,56 @@ class ShellController(QObject):
         if self._session is not None and self._session is not session:
             self._session.lock()
         self._session = session
-        self.idle.start()
         self.sessionOpened.emit()
+        if self.kiosk_on_login:
+            self.start_kiosk()
+            return
+        self.idle.start()
         self._go(Screen.MAIN)
+
+    def start_kiosk(self) -> None:
+        """Turn this device into the client kiosk, on the logged-in staff member's session.
+
+        The staff auto-lock stops: the kiosk has its own idle handling, and
+        locking would close the database under a client's questionnaire.
+        """
+        session = self._session
+        if session is None:
+            return
+        from alliance_desktop.services.kiosk import KioskService
+
+        try:
+            self.kiosk = KioskService.start(session, device_id=self.device_id)
+        except (StorageError, ServiceError) as problem:
+            self.show_problem(staff_message(problem), KIOSK_FAILED)
+            return
+        self.idle.stop()
+        self._go(Screen.KIOSK)
+
+    def hand_over(self, therapy_session_id: uuid.UUID, language: str = "en") -> None:
+        """"Hand over now": open a session's questionnaire on this device without a code.
+
+        Starts the kiosk first when it is not running. The service checks that
+        the logged-in staff member may serve this session.
+        """
+        if self.screen is not Screen.KIOSK:
+            self.start_kiosk()
+        if self.kiosk is None or self.screen is not Screen.KIOSK:
+            return
+        from alliance_desktop.services.kiosk import open_for_session
+
+        self.handedOver.emit(open_for_session(self.kiosk, therapy_session_id, language))
+
+    def leave_kiosk(self) -> None:
+        """The exit PIN was right: close the clinic and ask for a staff login (no user name shown).
+
+        After leaving, a login opens the staff window even with ``--kiosk``:
+        staff left the kiosk to do something else; "Start kiosk" brings it back.
+        """
+        self.kiosk_on_login = False
+        self._close_session()
+        self.login = LoginPrefill("", KIOSK_CLOSED)
+        self._go(Screen.LOGIN)
 
     def lock(self, notice: str = LOCKED) -> None:
         """Close the session; the login keeps the user name so only the password is needed."""
@@ -143,6 +211,7 @@ class ShellController(QObject):
     # -- plumbing ------------------------------------------------------------------
     def _close_session(self) -> None:
         self.idle.stop()
+        self.kiosk = None
         session, self._session = self._session, None
         if session is not None:
             session.lock()

@@ -45,6 +45,7 @@ class ShellWindows(QObject):
         self.options = options or ViewOptions()
         self._current: QWidget | None = None
         controller.screenChanged.connect(self._show_screen)
+        controller.handedOver.connect(self._hand_over)
 
     @property
     def current(self) -> QWidget | None:
@@ -75,19 +76,31 @@ class ShellWindows(QObject):
             main.lockRequested.connect(lambda: c.lock())
             main.logoutRequested.connect(c.log_out)
             main.quitRequested.connect(main.close)
+            main.kioskRequested.connect(c.start_kiosk)
             return main
+        if screen is Screen.KIOSK:
+            kiosk = c.kiosk
+            assert kiosk is not None, "KIOSK without a kiosk service"
+            from alliance_desktop.ui.kiosk.window import build_kiosk_window
+
+            window = build_kiosk_window(kiosk)
+            window.exitRequested.connect(c.leave_kiosk)
+            return window
         from alliance_desktop.ui.problem_window import ProblemWindow
 
         return ProblemWindow(c.problem_heading, c.problem, c.access.paths.root)
 
     def _show_screen(self, screen: Screen) -> None:
         new = self._build(screen)
-        _centre(new, keep_size=screen is Screen.MAIN)
-        new.show()
-        new.raise_()
-        new.activateWindow()
+        if screen is Screen.KIOSK:
+            new.start()  # type: ignore[attr-defined]  # full screen, locked down: it never closes by itself
+        else:
+            _centre(new, keep_size=screen is Screen.MAIN)
+            new.show()
+            new.raise_()
+            new.activateWindow()
         old, self._current = self._current, new
-        if screen is not Screen.SETUP:  # the wizard's Cancel already means quit
+        if screen not in (Screen.SETUP, Screen.KIOSK):  # the wizard's Cancel already means quit
             new.installEventFilter(self)
         if old is not None:
             old.removeEventFilter(self)
@@ -97,6 +110,11 @@ class ShellWindows(QObject):
             old.hide()
             old.deleteLater()
         self.windowShown.emit(new)
+
+    def _hand_over(self, questionnaire: object) -> None:
+        hand_over = getattr(self._current, "hand_over", None)  # only the kiosk window has one
+        if hand_over is not None:
+            hand_over(questionnaire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The person closed the current window (title bar, Alt+F4, Quit): that is "quit".
@@ -109,6 +127,9 @@ class ShellWindows(QObject):
         window, self._current = self._current, None
         if window is not None:
             window.removeEventFilter(self)
+            retire = getattr(window, "retire", None)  # the kiosk releases its lock-down filter
+            if retire is not None:
+                retire()
             window.hide()
             window.deleteLater()
 
