@@ -40,7 +40,7 @@ from alliance_desktop.storage.errors import (
 APPLICATION_ID = 0x41444B31
 #: Schema version this build writes; kept in ``PRAGMA user_version``.
 #: Raised by every migration (see migrations/versions).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 

@@ -88,6 +88,10 @@ class Episode(Base):
     planned_sessions: Mapped[int] = mapped_column(default=24)
     study_arm: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime]
+    # A therapist's open episodes (the caseload, revision 0002) without walking every client they ever had.
+    __table_args__ = (sa.Index("ix_episodes_open_therapist", "therapist_id",
+                               sqlite_where=sa.text("closed_on IS NULL"),
+                               postgresql_where=sa.text("closed_on IS NULL")),)
 
 
 class TherapySession(Base):
@@ -102,6 +106,8 @@ class TherapySession(Base):
         sa.UniqueConstraint("episode_id", "number", name="uq_therapy_sessions_episode_number"),
         sa.CheckConstraint("status in ('held','missed','cancelled')", name="status"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
+        # Covering index of the caseload/overview read (revision 0002): an episode's sessions in one place.
+        sa.Index("ix_therapy_sessions_episode_cover", "episode_id", "number", "status", "held_on", "id"),
     )
 
 
@@ -131,6 +137,12 @@ class Response(Base):
     __table_args__ = (
         sa.CheckConstraint("mode in ('kiosk','staff_paper','remote')", name="mode"),
         sa.CheckConstraint("status in ('completed','amended','entered_in_error')", name="status"),
+        # Covering index of the caseload/overview read (revision 0002): no table page per response.
+        sa.Index("ix_responses_session_cover", "session_id", "instrument_id", "status", "amends_id",
+                 "completed_at", "mode", "id"),
+        # "What amends this response?" (history, corrections): only the few amendments are indexed.
+        sa.Index("ix_responses_amends_id", "amends_id", sqlite_where=sa.text("amends_id IS NOT NULL"),
+                 postgresql_where=sa.text("amends_id IS NOT NULL")),
     )
 
 
@@ -156,6 +168,8 @@ class Score(Base):
     scorable: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     scoring_version: Mapped[str] = mapped_column(sa.String(32))
+    # Covering index of the caseload/overview read (revision 0002): a total without a table page.
+    __table_args__ = (sa.Index("ix_scores_response_cover", "response_id", "scale", "value"),)
 
 
 class Alert(Base):
@@ -234,6 +248,29 @@ class WordingPack(Base):
     content: Mapped[dict[str, Any]] = mapped_column()
     installed_by: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     installed_at: Mapped[datetime]
+
+
+class CourseSummary(Base):
+    """Derived, rebuildable per-episode tallies of the supervisor overview (revision 0002).
+
+    Not a record of anything: services.supervision recomputes a row whenever
+    the audit log shows a change to the episode's sessions or answers (or the
+    rules changed: ``rules``), and may drop and rebuild them all at any time.
+    ``as_of_seq`` is the audit sequence number the row reflects.
+    """
+
+    __tablename__ = "course_summaries"
+    episode_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("episodes.id"), primary_key=True)
+    rules: Mapped[str] = mapped_column(sa.String(64))
+    as_of_seq: Mapped[int]
+    held_sessions: Mapped[int]
+    held_with_feedback: Mapped[int]
+    ruptures: Mapped[int]
+    repaired: Mapped[int]
+    unrepaired: Mapped[int]
+    pending: Mapped[int]
+    colour: Mapped[str] = mapped_column(sa.String(8))
+    computed_at: Mapped[datetime]
 
 
 class AuditEvent(Base):

@@ -1,14 +1,16 @@
-"""The staff window, still a shell: who is logged in, lock, log out, change password.
+"""The staff window: the workspace for the logged-in role, plus lock, log out, change password, kiosk.
 
-It says plainly what works today and what is coming, rather than showing
-empty tables that look broken. Locking and logging out are requests to the
-shell controller, which owns the session; this window never closes the
-database itself.
+Therapists get their caseload (a course opens in its own tab) and their
+clients; supervisors every caseload read-only and the clinic overview;
+administrators staff accounts, clients, settings, instruments and the audit
+log. Every view reads through one ``Workspace`` model (ui.therapist.workspace)
+and refreshes when it says something changed. Locking and logging out are
+requests to the shell controller, which owns the session; this window never
+closes the database itself.
 """
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -20,32 +22,28 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
+    QTabBar,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from alliance_desktop import __version__
+from alliance_desktop.core.model import Role
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.password_dialogs import ChangePasswordDialog
+from alliance_desktop.ui.therapist.workspace import Workspace
 
 if TYPE_CHECKING:
     from alliance_desktop.services.clinic_session import ClinicSession
 
-COMING_NEXT = """
-<h2 style="margin-bottom: 4px;">Welcome, {name}</h2>
-<p>This first version of Alliance Desktop sets up the clinic's encrypted database and its
-staff login. You can lock the window, log out and change your password, and start the
-waiting-room kiosk on this device (Clinic &gt; Start kiosk on this device), where clients
-rate each session on a touch screen.</p>
-<p><b>Coming next</b></p>
-<ul>
-<li><b>Caseload</b> &mdash; your clients and where each course of therapy stands.</li>
-<li><b>Course view</b> &mdash; alliance and outcome ratings across the sessions, as charts.</li>
-<li><b>Alerts</b> &mdash; possible ruptures in the alliance and clients who are not on track.</li>
-<li><b>Reports</b> &mdash; PDF summaries and exports.</li>
-</ul>
-"""
+COMING_NEXT = "Welcome, {name}. Coming next: PDF summaries and exports of a course."
+
+#: The workspace's tabs per role (the services enforce the roles; the tabs only follow them).
+THERAPIST_TABS = ("Caseload", "Clients")
+SUPERVISOR_TABS = ("Caseloads", "Clinic overview")
+ADMIN_TABS = ("Staff accounts", "Clients", "Settings", "Instruments", "Audit log")
 
 
 def logged_in_text(display_name: str, role_label: str) -> str:
@@ -67,6 +65,10 @@ class MainWindow(QMainWindow):
     logoutRequested = Signal()
     quitRequested = Signal()
     kioskRequested = Signal()
+    #: "hand over now": the therapy session id whose questionnaire the kiosk should open
+    handOverRequested = Signal(object)
+    #: an administrator changed the clinic's auto-lock (minutes)
+    autoLockChanged = Signal(int)
 
     def __init__(
         self,
@@ -80,6 +82,9 @@ class MainWindow(QMainWindow):
         self._session = session
         self._dialog: ChangePasswordDialog | None = None
         self._kiosk_question: QMessageBox | None = None
+        self.workspace = Workspace(session, self)
+        self.workspace.handOverRequested.connect(self.handOverRequested)
+        self.courses: dict[object, QWidget] = {}
         user = session.user
         self.setWindowTitle(f"{session.clinic_name} — Alliance Desktop")
         self.resize(1100, 720)
@@ -141,19 +146,23 @@ class MainWindow(QMainWindow):
         self.banner = theme.set_role(QLabel(banner), theme.BANNER)
         self.banner.setWordWrap(True)
         self.banner.setVisible(bool(banner))
-        placeholder = theme.set_role(QLabel(COMING_NEXT.format(name=html.escape(user.display_name))), theme.PLACEHOLDER)
-        placeholder.setWordWrap(True)
-        placeholder.setTextFormat(Qt.TextFormat.RichText)
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # A fixed width lets the word-wrapped rich text compute its height (no clipped last lines).
-        placeholder.setFixedWidth(720)
+        self.welcome = theme.set_role(QLabel(COMING_NEXT.format(name=user.display_name)), theme.HINT)
+        self.welcome.setTextFormat(Qt.TextFormat.PlainText)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.fixed_tabs = self._build_tabs(user.role)
+        close_tab = QAction("Close tab", self)
+        close_tab.setShortcut(QKeySequence.StandardKey.Close)
+        close_tab.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        self.addAction(close_tab)
 
         body = QVBoxLayout()
-        body.setContentsMargins(28, 20, 28, 20)
-        body.setSpacing(14)
+        body.setContentsMargins(8, 8, 8, 4)
+        body.setSpacing(6)
         body.addWidget(self.banner)
-        body.addWidget(placeholder, 0, Qt.AlignmentFlag.AlignHCenter)
-        body.addStretch(1)
+        body.addWidget(self.tabs, 1)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -162,9 +171,88 @@ class MainWindow(QMainWindow):
         column.addLayout(body, 1)
         self.setCentralWidget(central)
 
+        self.statusBar().addPermanentWidget(self.welcome)  # stays while messages come and go on the left
         if idle_minutes:
             self.statusBar().showMessage(
                 f"Locks automatically after {idle_minutes:g} minutes without activity.")
+
+    # -- the workspace ---------------------------------------------------------------
+    def _build_tabs(self, role: Role) -> int:
+        """The role's fixed tabs (not closable); returns how many."""
+        w = self.workspace
+        pages: list[tuple[QWidget, str]] = []
+        if role is Role.THERAPIST:
+            from alliance_desktop.ui.therapist.caseload_view import CaseloadView
+            from alliance_desktop.ui.therapist.clients_view import ClientsView
+
+            self.caseload = CaseloadView(w)
+            self.caseload.openCourse.connect(self.open_course)
+            self.clients = ClientsView(w)
+            self.clients.openCourse.connect(self.open_course)
+            pages = [(self.caseload, "&Caseload"), (self.clients, "C&lients")]
+        elif role is Role.SUPERVISOR:
+            from alliance_desktop.ui.therapist.caseload_view import CaseloadView
+            from alliance_desktop.ui.therapist.overview_view import OverviewView
+
+            self.caseload = CaseloadView(w, supervisor=True)
+            self.caseload.openCourse.connect(self.open_course)
+            self.overview = OverviewView(w)
+            pages = [(self.caseload, "&Caseloads"), (self.overview, "Clinic &overview")]
+        elif role is Role.ADMIN:
+            from alliance_desktop.ui.admin.audit_view import AuditView
+            from alliance_desktop.ui.admin.instruments_view import InstrumentsView
+            from alliance_desktop.ui.admin.settings_view import SettingsView
+            from alliance_desktop.ui.admin.users_view import UsersView
+            from alliance_desktop.ui.therapist.clients_view import ClientsView
+
+            self.users = UsersView(w)
+            self.clients = ClientsView(w)
+            self.settings = SettingsView(w)
+            self.settings.autoLockChanged.connect(self.autoLockChanged)
+            self.instruments = InstrumentsView(w)
+            self.audit = AuditView(w)
+            pages = [(self.users, "&Staff accounts"), (self.clients, "C&lients"), (self.settings, "S&ettings"),
+                     (self.instruments, "&Instruments"), (self.audit, "&Audit log")]
+        bar = self.tabs.tabBar()
+        for page, title in pages:
+            index = self.tabs.addTab(page, title)
+            bar.setTabButton(index, QTabBar.ButtonPosition.RightSide, None)  # type: ignore[arg-type]
+            bar.setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)  # type: ignore[arg-type]
+        return len(pages)
+
+    def open_course(self, episode_id: object) -> QWidget:
+        """Show the client's course in its own tab (the same tab again if it is open)."""
+        existing = self.courses.get(episode_id)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
+        from alliance_desktop.ui.therapist.course_view import CourseView
+
+        view = CourseView(self.workspace, episode_id)  # type: ignore[arg-type]
+        title = view.data.pseudonym if view.data is not None else "Course"
+        index = self.tabs.addTab(view, title)
+        view.titleChanged.connect(lambda text, v=view: self._retitle(v, text))
+        self.courses[episode_id] = view
+        self.tabs.setCurrentIndex(index)
+        return view
+
+    def _retitle(self, view: QWidget, text: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self.tabs.setTabText(index, text)
+
+    def close_tab(self, index: int) -> None:
+        if index < self.fixed_tabs:
+            return
+        view = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        for key, value in list(self.courses.items()):
+            if value is view:
+                del self.courses[key]
+        retire = getattr(view, "retire", None)
+        if retire is not None:
+            retire()
+        view.deleteLater()
 
     # -- actions -------------------------------------------------------------------
     def open_change_password(self) -> None:
@@ -218,6 +306,8 @@ class MainWindow(QMainWindow):
 
     def retire(self) -> None:
         """Called by the shell before this window goes away (lock, log out): close any open dialog."""
+        for view in list(self.courses.values()):
+            view.retire()  # type: ignore[attr-defined]
         if self._dialog is not None:
             self._dialog.reject()
         if self._kiosk_question is not None:

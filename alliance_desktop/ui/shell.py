@@ -94,6 +94,8 @@ class ShellController(QObject):
         self.problem_heading = CANNOT_OPEN
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle.connect(self.auto_lock)
+        # The clinic's own auto-lock setting (2-30 min) applies unless the caller chose a time (tests: 0 = off).
+        self._idle_from_clinic = idle_timeout_ms == DEFAULT_IDLE_MS
 
     @property
     def session(self) -> ClinicSession | None:
@@ -137,8 +139,37 @@ class ShellController(QObject):
         if self.kiosk_on_login:
             self.start_kiosk()
             return
+        if self._idle_from_clinic:
+            self._apply_clinic_idle(session)
         self.idle.start()
         self._go(Screen.MAIN)
+
+    def _apply_clinic_idle(self, session: ClinicSession) -> None:
+        from alliance_desktop.services.settings import auto_lock_minutes
+
+        try:
+            minutes = auto_lock_minutes(session)
+        except (StorageError, ServiceError):
+            return  # keep the default; the main window reports a broken database itself
+        self._replace_idle(int(minutes * 60000))
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        """An administrator changed the auto-lock: restart the watch with the new time."""
+        if not self._idle_from_clinic or minutes <= 0:
+            return
+        running = self.idle.active
+        self._replace_idle(int(minutes * 60000))
+        if running:
+            self.idle.start()
+
+    def _replace_idle(self, timeout_ms: int) -> None:
+        if timeout_ms == self.idle.timeout_ms:
+            return
+        self.idle.stop()
+        self.idle.idle.disconnect(self.auto_lock)
+        self.idle.deleteLater()
+        self.idle = IdleWatcher(timeout_ms, self)
+        self.idle.idle.connect(self.auto_lock)
 
     def start_kiosk(self) -> None:
         """Turn this device into the client kiosk, on the logged-in staff member's session.

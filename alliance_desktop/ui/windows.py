@@ -77,6 +77,8 @@ class ShellWindows(QObject):
             main.logoutRequested.connect(c.log_out)
             main.quitRequested.connect(main.close)
             main.kioskRequested.connect(c.start_kiosk)
+            main.handOverRequested.connect(c.hand_over)
+            main.autoLockChanged.connect(c.set_idle_minutes)
             return main
         if screen is Screen.KIOSK:
             kiosk = c.kiosk

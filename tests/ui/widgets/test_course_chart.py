@@ -414,12 +414,20 @@ def test_many_redraws_leave_references_to_none_and_true_intact(chart) -> None:
     PySide6 6.12.0 on CPython 3.11 did (excluded in pyproject.toml): here the
     counts must stay where they were, give or take what the chart itself holds.
     """
+    import gc
+
     data = seeded()
     chart.set_data(data)
-    before = (sys.getrefcount(None), sys.getrefcount(True))
-    for _ in range(10):
-        chart.set_data(data)
-        chart.view.viewport().repaint()
-    after = (sys.getrefcount(None), sys.getrefcount(True))
-    assert after[0] >= before[0] - 200 and after[1] >= before[1] - 50, (before, after)
+    gc.collect()
+    gc.disable()  # garbage from earlier tests freed mid-loop would lower the counts legitimately
+    try:
+        before = (sys.getrefcount(None), sys.getrefcount(True))
+        for _ in range(10):
+            chart.set_data(data)
+            chart.view.viewport().repaint()
+        after = (sys.getrefcount(None), sys.getrefcount(True))
+    finally:
+        gc.enable()
+    # The faulty binding lost ~20,000 references to None and ~2,200 to True over these redraws.
+    assert after[0] >= before[0] - 1000 and after[1] >= before[1] - 200, (before, after)
 

@@ -1,0 +1,1 @@
+"""Administration screens (role admin): staff accounts, clinic settings, instruments, kiosk PIN, audit log."""

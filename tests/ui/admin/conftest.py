@@ -1,0 +1,4 @@
+"""Fixtures of the administration and supervisor UI tests."""
+
+from tests.services.workspace_fixtures import seeded  # noqa: F401 - fixture
+from tests.ui.therapist.workspace_helpers import demo_clinic  # noqa: F401 - fixture
