@@ -8,11 +8,14 @@ only after the arguments say a window (``app``) or a job (``cli``) is wanted.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 from alliance_desktop import __version__
+
+PASSWORD_ENV = "ALLIANCE_PASSWORD"  # the same variable as the commands' (alliance_desktop.cli)
 
 
 def _load_cli() -> ModuleType | None:
@@ -46,6 +49,11 @@ def build_parser(cli: ModuleType | None = None) -> argparse.ArgumentParser:
                              "instead of the staff window")
     # For the start-up benchmark: quit as soon as the first window has been painted, print "shown".
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    # Benchmark hook (hidden, see _bench_login): log USER in without the login window, with the
+    # password from --bench-password-file or ALLIANCE_PASSWORD, never from the command line.
+    # Only together with --exit-when-shown, so it can never keep a logged-in app running.
+    parser.add_argument("--bench-login", metavar="USER", help=argparse.SUPPRESS)
+    parser.add_argument("--bench-password-file", type=Path, metavar="FILE", help=argparse.SUPPRESS)
     if cli is not None:
         subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
                                            title="commands (run without a window)")
@@ -63,11 +71,49 @@ def main(argv: list[str] | None = None) -> int:
     if cli is not None and getattr(args, "command", None):
         return int(cli.run_command(args))
 
+    try:
+        bench_login = _bench_login(args)
+    except ValueError as problem:
+        print(f"alliance-desktop: {problem}", file=sys.stderr)
+        return 2
+
     from alliance_desktop.app import StartOptions, run
 
     data_dir = args.data_dir.expanduser() if args.data_dir is not None else None
     return run(StartOptions(data_dir=data_dir, demo=args.demo, exit_when_shown=args.exit_when_shown,
-                            kiosk=args.kiosk))
+                            kiosk=args.kiosk, bench_login=bench_login))
+
+
+def _bench_login(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The benchmark hook: (user, password) to log in with instead of the login window, or None.
+
+    ``--bench-login USER`` with ``--exit-when-shown`` (and usually ``--kiosk``)
+    measures the start to the first screen after a login without a person
+    typing. It is not a way around the password: the password is checked by
+    the same unlock as the login window's (Argon2id, backoff after failures),
+    it is read from ``--bench-password-file`` (first line) or the
+    ALLIANCE_PASSWORD environment variable, never from the command line, and
+    the hook is refused without ``--exit-when-shown``, which quits as soon as
+    the first window is painted — so it cannot be used to start a kiosk that
+    logs itself in after a restart.
+    """
+    if args.bench_login is None:
+        if args.bench_password_file is not None:
+            raise ValueError("--bench-password-file needs --bench-login.")
+        return None
+    if not args.exit_when_shown:
+        raise ValueError("--bench-login is a benchmark hook and works only with --exit-when-shown.")
+    if args.bench_password_file is not None:
+        try:
+            lines = args.bench_password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as problem:
+            raise ValueError(f"cannot read the password file {args.bench_password_file}: {problem}") from None
+        password = lines[0] if lines else ""
+    else:
+        password = os.environ.get(PASSWORD_ENV, "")
+    if not password:
+        raise ValueError(f"--bench-login needs the password in --bench-password-file or {PASSWORD_ENV}.")
+    return args.bench_login, password
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -55,6 +55,9 @@ class StartOptions:
     exit_when_shown: bool = False
     #: ``--kiosk``: staff log in as usual, then the client kiosk starts full screen.
     kiosk: bool = False
+    #: Benchmark hook (``--bench-login``, hidden, only with ``exit_when_shown``): (user, password)
+    #: unlocked without the login window, the same way the login window does it.
+    bench_login: tuple[str, str] | None = field(default=None, repr=False)
 
 
 def display_available(environ: Mapping[str, str], platform: str) -> bool:
@@ -159,9 +162,14 @@ def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, dem
         controller.quitRequested.connect(app.quit)
         app.aboutToQuit.connect(controller.shutdown)  # window-system quits (logout of the desktop)
         if options.exit_when_shown:
-            _quit_once_shown(app, windows, out)
+            _quit_once_shown(app, windows, out, name_window=options.bench_login is not None)
         if demo_problem:
             controller.show_problem(demo_problem, "Alliance Desktop cannot open the demo")
+        elif options.bench_login is not None:
+            if not options.exit_when_shown:  # the entry point refuses this too: never a logged-in app that stays
+                raise ValueError("bench_login needs exit_when_shown")
+            if not _bench_log_in(controller, options.bench_login):
+                return EXIT_REFUSED
         else:
             controller.start()
         return int(app.exec())
@@ -215,8 +223,31 @@ def _build_demo_with_progress(app: QApplication, paths: DataPaths, builder: Demo
         dialog.deleteLater()
 
 
-def _quit_once_shown(app: QApplication, windows: ShellWindows, out: TextIO | None) -> None:
-    """For the start-up benchmark: once the first window is painted, say so and quit."""
+def _bench_log_in(controller: ShellController, login: tuple[str, str]) -> bool:
+    """The benchmark hook: unlock exactly as the login window does, then go where a login goes.
+
+    A wrong password is refused as at the login window (and counts towards its backoff).
+    """
+    from alliance_desktop.services.errors import ServiceError, StorageError
+    from alliance_desktop.ui.messages import staff_message
+
+    user, password = login
+    try:
+        session = controller.access.unlock(user, password)
+    except (ServiceError, StorageError) as problem:
+        print(f"Log-in refused: {staff_message(problem)}", file=sys.stderr)
+        return False
+    controller.open_session(session)
+    return True
+
+
+def _quit_once_shown(app: QApplication, windows: ShellWindows, out: TextIO | None, *,
+                     name_window: bool = False) -> None:
+    """For the start-up benchmark: once the first window is painted, say so and quit.
+
+    With ``name_window`` it first prints ``window <class name>``, so a benchmark
+    can check that the screen it timed is the one it meant (the kiosk, not a problem).
+    """
     done = [False]
 
     def shown(window: QWidget) -> None:
@@ -224,6 +255,8 @@ def _quit_once_shown(app: QApplication, windows: ShellWindows, out: TextIO | Non
             return
         done[0] = True
         app.processEvents()  # expose and paint the window before we call it shown
+        if name_window:
+            print(f"window {type(window).__name__}", file=out or sys.stdout, flush=True)
         QTimer.singleShot(0, lambda: _say_shown_and_quit(app, out))
 
     windows.windowShown.connect(shown)
@@ -231,7 +264,9 @@ def _quit_once_shown(app: QApplication, windows: ShellWindows, out: TextIO | Non
 
 def _say_shown_and_quit(app: QApplication, out: TextIO | None) -> None:
     print("shown", file=out or sys.stdout, flush=True)
-    app.quit()
+    # exit(), not quit(): in Qt 6 quit() first asks every window to close and gives up when one
+    # refuses — and the kiosk window refuses every close that is not its staff PIN.
+    app.exit(0)
 
 
 def _show_alone(app: QApplication, window: QWidget, options: StartOptions, out: TextIO | None) -> None:
@@ -253,7 +288,8 @@ def _stop_on_signals() -> Iterator[None]:
     Python runs signal handlers only when it gets control; a short timer gives it
     control while Qt's loop waits.
     """
-    app_quit = lambda *_: QCoreApplication.quit()  # noqa: E731
+    # exit(), not quit(): quit() first asks every window to close, and the kiosk window refuses.
+    app_quit = lambda *_: QCoreApplication.exit(0)  # noqa: E731
     previous: dict[int, object] = {}
     heartbeat: QTimer | None = None
     try:

@@ -12,6 +12,7 @@ import pytest
 from alliance_desktop import __version__
 from alliance_desktop.__main__ import build_parser, main
 from alliance_desktop.app import display_available
+from tests.support import ADMIN_PASSWORD, ADMIN_USER
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NO_DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
@@ -34,6 +35,7 @@ def test_help_lists_the_options_but_not_the_benchmark_switch():
     for option in ("--version", "--demo", "--data-dir PATH"):
         assert option in done.stdout
     assert "--exit-when-shown" not in done.stdout
+    assert "--bench-login" not in done.stdout and "--bench-password-file" not in done.stdout
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"]])
@@ -94,3 +96,27 @@ def test_exit_when_shown_paints_the_first_window_and_quits(tmp_path):
     assert folder.is_dir()  # created for the new clinic (the wizard was the first window)...
     assert not (folder / "clinic.db").exists()  # ...which wrote nothing yet
     assert not (folder / "alliance.lock").exists()  # and the lock was released
+
+
+def test_benchmark_login_hook_is_refused_without_exit_when_shown(tmp_path, clinic, data_paths):
+    """The hook can never leave a logged-in app running: without --exit-when-shown it refuses."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ALLIANCE_PASSWORD": ADMIN_PASSWORD}
+    done = run_module("--data-dir", str(data_paths.root), "--bench-login", ADMIN_USER, env=env)
+    assert done.returncode != 0
+    assert "--exit-when-shown" in done.stderr
+
+
+def test_benchmark_login_hook_refuses_a_wrong_password(tmp_path, clinic, data_paths):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ALLIANCE_PASSWORD": "not-the-password-1"}
+    done = run_module("--data-dir", str(data_paths.root), "--bench-login", ADMIN_USER, "--exit-when-shown", env=env)
+    assert done.returncode == 1
+    assert "Wrong user name or password." in done.stderr
+    assert "shown" not in done.stdout
+
+
+def test_kiosk_through_the_hook_shows_the_kiosk_window(tmp_path, clinic, data_paths):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ALLIANCE_PASSWORD": ADMIN_PASSWORD}
+    done = run_module("--data-dir", str(data_paths.root), "--kiosk", "--bench-login", ADMIN_USER,
+                      "--exit-when-shown", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["window", "KioskWindow", "shown"]
