@@ -22,8 +22,10 @@ from alliance_desktop.services.access import ClinicState
 from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from alliance_desktop.ui.messages import staff_message
+from alliance_desktop.ui.resume import ResumeWatcher
 
 if TYPE_CHECKING:
+    from alliance_desktop.core.clock import Clock
     from alliance_desktop.services.access import ClinicAccess
     from alliance_desktop.services.clinic_session import ClinicSession
     from alliance_desktop.services.kiosk import KioskService
@@ -34,6 +36,7 @@ SET_UP = "The clinic is set up. Log in with the password you just chose."
 CANNOT_OPEN = "Alliance Desktop cannot open this clinic"
 KIOSK_CLOSED = "The kiosk was closed. Log in to continue."
 KIOSK_FAILED = "The kiosk could not start"
+ASLEEP = "Locked after the computer was asleep. Log in again to continue."
 
 
 class Screen(enum.Enum):
@@ -79,6 +82,8 @@ class ShellController(QObject):
         idle_timeout_ms: int = DEFAULT_IDLE_MS,
         kiosk_on_login: bool = False,
         device_id: str | None = None,
+        clock: Clock | None = None,
+        resume: ResumeWatcher | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,8 +97,13 @@ class ShellController(QObject):
         self.login = LoginPrefill(initial_user)
         self.problem = ""
         self.problem_heading = CANNOT_OPEN
-        self.idle = IdleWatcher(idle_timeout_ms, self)
+        self._clock = clock  # None: the system clock (tests pass a fake one for the auto-lock)
+        self.idle = IdleWatcher(idle_timeout_ms, self, clock=clock)
         self.idle.idle.connect(self.auto_lock)
+        # Waking from sleep locks the staff view too (RELIABILITY.md row 17); it runs while a session is open.
+        self.resume = resume or ResumeWatcher()
+        self.resume.setParent(self)
+        self.resume.resumed.connect(self.lock_after_sleep)
         # The clinic's own auto-lock setting (2-30 min) applies unless the caller chose a time (tests: 0 = off).
         self._idle_from_clinic = idle_timeout_ms == DEFAULT_IDLE_MS
 
@@ -136,6 +146,7 @@ class ShellController(QObject):
             self._session.lock()
         self._session = session
         self.sessionOpened.emit()
+        self.resume.start()
         if self.kiosk_on_login:
             self.start_kiosk()
             return
@@ -168,7 +179,7 @@ class ShellController(QObject):
         self.idle.stop()
         self.idle.idle.disconnect(self.auto_lock)
         self.idle.deleteLater()
-        self.idle = IdleWatcher(timeout_ms, self)
+        self.idle = IdleWatcher(timeout_ms, self, clock=self._clock)
         self.idle.idle.connect(self.auto_lock)
 
     def start_kiosk(self) -> None:
@@ -226,6 +237,15 @@ class ShellController(QObject):
         if self._session is not None:
             self.lock(f"Locked after {self.idle_minutes:g} minutes without activity. Log in again to continue.")
 
+    def lock_after_sleep(self, _seconds_asleep: float = 0.0) -> None:
+        """The computer woke from sleep: lock the staff view as the auto-lock would.
+
+        The kiosk is left alone: it has its own walk-away reset, and locking would
+        close the database under a client's questionnaire.
+        """
+        if self._session is not None and self.screen is Screen.MAIN:
+            self.lock(ASLEEP)
+
     def log_out(self) -> None:
         self._close_session()
         self.login = LoginPrefill("", LOGGED_OUT)
@@ -242,6 +262,7 @@ class ShellController(QObject):
     # -- plumbing ------------------------------------------------------------------
     def _close_session(self) -> None:
         self.idle.stop()
+        self.resume.stop()
         self.kiosk = None
         session, self._session = self._session, None
         if session is not None:

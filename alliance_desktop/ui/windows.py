@@ -45,6 +45,9 @@ class ShellWindows(QObject):
         self.options = options or ViewOptions()
         self._current: QWidget | None = None
         controller.screenChanged.connect(self._show_screen)
+        # Back from sleep with the kiosk up: a half-filled questionnaire must not wait for
+        # whoever passes by next (the kiosk's own idle clock does not count time asleep).
+        controller.resume.resumed.connect(self._kiosk_after_sleep)
         controller.handedOver.connect(self._hand_over)
 
     @property
@@ -91,6 +94,11 @@ class ShellWindows(QObject):
         from alliance_desktop.ui.problem_window import ProblemWindow
 
         return ProblemWindow(c.problem_heading, c.problem, c.access.paths.root)
+
+    def _kiosk_after_sleep(self, _seconds_asleep: float) -> None:
+        walked_away = getattr(self._current, "walked_away", None)
+        if self.controller.screen is Screen.KIOSK and walked_away is not None:
+            walked_away()
 
     def _show_screen(self, screen: Screen) -> None:
         new = self._build(screen)
