@@ -30,6 +30,22 @@ def _collectors() -> list[tuple[str, Collector]]:
         pass
     else:
         found.append(("core", lambda quick, size: core_metrics.collect(quick)))
+    try:
+        from benchmarks import scale_metrics
+    except ImportError:
+        pass
+    else:
+        # The large demo build (~1.5 min, ~1.8 GB in a temporary folder) only with --size large and not --quick.
+        found.append(("scale", lambda quick, size: scale_metrics.collect(quick or size != "large")))
+    from benchmarks import kiosk_metrics
+
+    found.append(("kiosk", lambda quick, size: kiosk_metrics.collect(quick, size)))
+    try:
+        from benchmarks import workspace_metrics
+    except ImportError:
+        pass
+    else:
+        found.append(("workspace", lambda quick, size: workspace_metrics.collect(quick, size)))
     return found
 
 

@@ -4,7 +4,7 @@ Deterministic for a seed: every random draw comes from one ``random.Random``
 and ids are drawn from it too, so two runs with the same seed and anchor date
 describe the same clinic. What the courses look like, on purpose:
 
-- alliance (four 0–100 mm lines, total 0–40) starts around 31 and rises slowly
+- alliance (four 0–100 mm lines, total 0–40) starts around 36 and rises slowly
   with session-to-session noise; about a quarter of clients have a rupture (a
   drop of 5–10 points) after session 5, repaired within three sessions in
   about 60 % of them and left unrepaired in the rest;
@@ -15,10 +15,17 @@ describe the same clinic. What the courses look like, on purpose:
 
 Nothing here is clinical truth: it exists so the charts, alerts and
 benchmarks have something realistic to work on.
+
+Ids of clients, episodes, sessions, responses and submissions are random
+version-4 UUIDs given as their 32 lower-case hex digits (``uuid.UUID.hex``):
+the large clinic draws about three million of them, and building ``uuid.UUID``
+objects only to turn them back into text cost seconds. Therapists keep
+``uuid.UUID`` ids (there are few, and they go through the ORM).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import uuid
@@ -59,6 +66,10 @@ class DemoTherapist:
     display_name: str
 
 
+#: A version-4 UUID as its 32 lower-case hex digits (see the module docstring).
+HexUuid = str
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSession:
     number: int
@@ -68,28 +79,34 @@ class DemoSession:
     alliance_mm: tuple[int, ...]
     #: outcome item answers (option values), in the order of the outcome items
     outcome_values: tuple[int, ...]
-    response_ids: tuple[uuid.UUID, uuid.UUID]
-    submission_ids: tuple[uuid.UUID, uuid.UUID]
+    response_ids: tuple[HexUuid, HexUuid]
+    submission_ids: tuple[HexUuid, HexUuid]
 
 
 @dataclass(frozen=True, slots=True)
 class DemoCourse:
-    client_id: uuid.UUID
+    client_id: HexUuid
     pseudonym: str
     initials: str
     birth_year: int
     therapist_index: int
-    episode_id: uuid.UUID
+    episode_id: HexUuid
     opened_on: date
     closed_on: date | None
     planned_sessions: int
-    session_ids: tuple[uuid.UUID, ...]
+    session_ids: tuple[HexUuid, ...]
     sessions: tuple[DemoSession, ...]
     pattern: str  # "steady", "rupture-repaired", "rupture-unrepaired", "not-on-track"
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
+# uuid.UUID(int=n, version=4): clear the variant and version bits, then set variant RFC 4122 and version 4.
+_UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
+def _uuid(rng: random.Random) -> HexUuid:
+    """``uuid.UUID(int=rng.getrandbits(128), version=4).hex``, without building the UUID."""
+    return f"{rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET:032x}"
 
 
 def therapists(rng: random.Random, count: int) -> list[DemoTherapist]:
@@ -101,7 +118,7 @@ def therapists(rng: random.Random, count: int) -> list[DemoTherapist]:
         while username in used:
             username = f"{username}{i}"
         used.add(username)
-        out.append(DemoTherapist(_uuid(rng), username, f"{first} {last}"))
+        out.append(DemoTherapist(uuid.UUID(hex=_uuid(rng)), username, f"{first} {last}"))
     return out
 
 
@@ -124,12 +141,18 @@ def _split_alliance(rng: random.Random, total: float, n_items: int) -> tuple[int
     return tuple(int(round(_clip(per_item_mm + rng.gauss(0, 4.0), 0, 100))) for _ in range(n_items))
 
 
+@functools.cache
+def _slots(n_items: int, max_value: int) -> tuple[int, ...]:
+    """Each non-risk item once per point it can take: a draw without replacement spreads a total."""
+    return tuple(i for i in range(n_items - 1) for _ in range(max_value))
+
+
 def _split_outcome(rng: random.Random, total: int, n_items: int, max_value: int, risk: bool) -> tuple[int, ...]:
     """Spread an outcome total over items with values 0..max_value (last item is the risk item)."""
     values = [0] * n_items
     values[-1] = 1 if risk else 0
     remaining = max(0, min(total - values[-1], (n_items - 1) * max_value))
-    slots = [i for i in range(n_items - 1) for _ in range(max_value)]
+    slots = _slots(n_items, max_value)
     for i in rng.sample(slots, remaining):
         values[i] += 1
     return tuple(values)
@@ -146,8 +169,10 @@ def simulate_course(
     pattern: str,
 ) -> list[DemoSession]:
     """One client's course: sessions 1..length, weekly, following ``pattern``."""
-    a0 = _clip(rng.gauss(31.0, 3.0), 18.0, 38.0)
-    slope = max(0.0, rng.gauss(0.12, 0.05))
+    # Most clients rate the alliance high (the example check-in flags totals below 36), so a
+    # flag means something; a few start lower and climb.
+    a0 = _clip(rng.gauss(37.3, 1.2), 33.0, 39.0)
+    slope = max(0.0, rng.gauss(0.06, 0.03))
     intake = int(round(_clip(rng.gauss(15.0, 4.0), 8, 27)))
     floor = _clip(rng.gauss(6.0, 2.0), 2.0, 9.0)
     rupture_at = rng.randint(6, length - 3) if pattern.startswith("rupture") and length >= 9 else None
@@ -157,7 +182,7 @@ def simulate_course(
     for t in range(1, length + 1):
         held_on = start + timedelta(days=7 * (t - 1) + rng.randint(-1, 1))
         missed = t > 1 and rng.random() < 0.05
-        alliance = a0 + slope * (t - 1) + rng.gauss(0, 1.2)
+        alliance = a0 + slope * (t - 1) + rng.gauss(0, 0.8)
         if rupture_at is not None and t >= rupture_at:
             if pattern == "rupture-unrepaired" or t < rupture_at + repair_after:
                 alliance -= drop

@@ -150,3 +150,150 @@ def test_demo_db_cli_writes_a_folder_the_app_can_unlock(tmp_path):
     # A non-empty folder is refused and left alone.
     again = run_cli("demo-db", "--out", str(out), env_password="cli-demo-password-1")
     assert again.returncode == 2 and "nothing was written" in again.stderr
+
+
+# -- the demo, read back and analysed with the real clinical rules ----------------------------------------------
+
+
+def analyse(paths: DataPaths) -> dict[str, object]:
+    """Read every course back and run the clinic's own rules over it (as the course chart does).
+
+    Alliance: ``rupture_rule_for`` + ``detect_ruptures`` over the stored example-alliance
+    totals (missed sessions as None). Outcome: ``outcome_rules_for`` + ``track_outcome``
+    over the stored PHQ-9 totals, the risk flag from the stored item answers via
+    ``risk_flags``.
+    """
+    from collections import defaultdict
+
+    from alliance_desktop.core.course_rules import outcome_rules_for, rupture_rule_for
+    from alliance_desktop.core.instruments import load_bundled
+    from alliance_desktop.core.ruptures import detect_ruptures
+    from alliance_desktop.core.scoring import risk_flags
+    from alliance_desktop.core.tracking import track_outcome
+
+    bundled = load_bundled()
+    alliance, phq9 = bundled["example-alliance"], bundled["phq9"]
+    rupture_rule, outcome_rules = rupture_rule_for(alliance), outcome_rules_for(phq9)
+    session = ClinicAccess(paths, kdf=FAST_KDF).unlock(DEMO_ADMIN_USER, DEMO_PASSWORD)
+    try:
+        with session.read() as s:
+            sessions = s.execute(sa.select(TherapySession.episode_id, TherapySession.number, TherapySession.id,
+                                           TherapySession.status)).all()
+            responses = s.execute(sa.select(Response.session_id, Response.instrument_id, Response.id)).all()
+            totals = dict(s.execute(sa.select(Score.response_id, Score.value).where(Score.scale == "total")).all())
+            answers: dict[object, dict[str, int]] = defaultdict(dict)
+            for response_id, item_id, value in s.execute(
+                    sa.select(ItemAnswer.response_id, ItemAnswer.item_id, ItemAnswer.value)):
+                answers[response_id][item_id] = int(value)
+    finally:
+        session.lock()
+    by_session: dict[object, dict[str, object]] = defaultdict(dict)
+    for session_id, instrument_id, response_id in responses:
+        by_session[session_id][instrument_id] = response_id
+    courses: dict[object, list[tuple[int, object, str]]] = defaultdict(list)
+    for episode_id, number, session_id, status in sessions:
+        courses[episode_id].append((number, session_id, status))
+    repair: Counter[str] = Counter()
+    latest: Counter[str] = Counter()
+    missed = 0
+    for course in courses.values():
+        alliance_series, outcome_series = [], []
+        for number, session_id, status in sorted(course, key=lambda row: row[0]):
+            missed += status == "missed"
+            found = by_session.get(session_id, {})
+            alliance_id, phq9_id = found.get("example-alliance"), found.get("phq9")
+            alliance_series.append((number, None if alliance_id is None else totals[alliance_id], None))
+            if phq9_id is None:
+                outcome_series.append((number, None, False))
+            else:
+                outcome_series.append((number, totals[phq9_id], bool(risk_flags(phq9, answers[phq9_id]))))
+        repair.update(event.repair.value for event in detect_ruptures(alliance_series, rupture_rule))
+        tracked = track_outcome(outcome_series, rule=outcome_rules.tracking,
+                                reliable_change=outcome_rules.reliable_change,
+                                clinical_range=outcome_rules.clinical_range, direction=outcome_rules.direction)
+        if tracked:
+            latest[tracked[-1].colour.value] += 1
+    return {"repair": repair, "latest": latest, "missed": missed}
+
+
+@pytest.mark.parametrize("seed", [7, 1, 3])
+def test_the_demo_shows_what_the_rules_are_for(seed, small_demo, tmp_path):
+    """Whatever the seed: a repaired and an unrepaired rupture, a client not on track, a missed session."""
+    paths = small_demo if seed == 7 else build(tmp_path / f"seed-{seed}", seed=seed)
+    found = analyse(paths)
+    repair, latest = found["repair"], found["latest"]
+    assert repair["repaired"] >= 1, repair
+    assert repair["unrepaired"] >= 1, repair
+    assert latest["red"] + latest["yellow"] >= 1, latest  # latest colour: not on track (or a risk flag)
+    assert found["missed"] >= 1
+
+
+def _schema(paths: DataPaths, username: str, password: str) -> dict[str, object]:
+    session = ClinicAccess(paths, kdf=FAST_KDF).unlock(username, password)
+    try:
+        with session.database().engine.connect() as conn:
+            raw = conn.connection.driver_connection
+
+            def pragma(name: str) -> object:
+                return raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+            return {
+                "objects": sorted(tuple(r) for r in raw.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")),
+                **{name: pragma(name) for name in ("journal_mode", "synchronous", "foreign_keys", "secure_delete",
+                                                   "temp_store", "ignore_check_constraints", "application_id",
+                                                   "user_version")},
+                "integrity": raw.execute("PRAGMA integrity_check").fetchall(),
+                "foreign_key_check": raw.execute("PRAGMA foreign_key_check").fetchall(),
+            }
+    finally:
+        session.lock()
+
+
+def test_the_bulk_load_leaves_a_normal_clinic_database(small_demo, tmp_path):
+    """Same schema (every index rebuilt from its own statement) and pragmas as a fresh clinic, and consistent."""
+    from tests.support import ADMIN_PASSWORD, CLINIC_NAME
+
+    fresh = DataPaths(tmp_path / "fresh")
+    access = ClinicAccess(fresh, kdf=FAST_KDF)
+    access.create_clinic(clinic_name=CLINIC_NAME, username="admin", display_name="Admin",
+                         password=ADMIN_PASSWORD, recovery_key=access.new_recovery_key())
+    demo = _schema(small_demo, DEMO_ADMIN_USER, DEMO_PASSWORD)
+    plain = _schema(fresh, "admin", ADMIN_PASSWORD)
+    assert demo.pop("objects") == plain.pop("objects")
+    assert demo["journal_mode"] == "wal" and demo["synchronous"] == 2 and demo["foreign_keys"] == 1
+    assert demo["integrity"] == [("ok",)] and demo["foreign_key_check"] == []
+    assert demo == plain
+
+
+def test_a_row_breaking_a_check_constraint_fails_the_build_and_leaves_the_schema_whole(tmp_path, monkeypatch):
+    """CHECKs skipped per row during the bulk load are still enforced: once per chunk, in one query."""
+    from alliance_desktop.storage import demo_writer
+
+    original = demo_writer._CourseRows.__call__
+
+    def with_a_bad_status(self, batch):
+        rows, n_sessions = original(self, batch)
+        session_id, episode_id, number, held_on, _status, created_at = rows[demo_writer._SESSION][-1]
+        rows[demo_writer._SESSION][-1] = (session_id, episode_id, number, held_on, "lost", created_at)
+        return rows, n_sessions
+
+    monkeypatch.setattr(demo_writer._CourseRows, "__call__", with_a_bad_status)
+    paths = DataPaths(tmp_path / "clinic")
+    with pytest.raises(demo_writer.ConstraintViolation, match="therapy_sessions"):
+        build_demo_clinic(paths, size="small", seed=7, kdf=FAST_KDF,
+                          clock=FakeClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC)), today=TODAY)
+    fresh = DataPaths(tmp_path / "fresh")
+    from tests.support import ADMIN_PASSWORD, CLINIC_NAME
+
+    access = ClinicAccess(fresh, kdf=FAST_KDF)
+    access.create_clinic(clinic_name=CLINIC_NAME, username="admin", display_name="Admin",
+                         password=ADMIN_PASSWORD, recovery_key=access.new_recovery_key())
+    broken = _schema(paths, DEMO_ADMIN_USER, DEMO_PASSWORD)
+    assert broken["objects"] == _schema(fresh, "admin", ADMIN_PASSWORD)["objects"]
+    session = ClinicAccess(paths, kdf=FAST_KDF).unlock(DEMO_ADMIN_USER, DEMO_PASSWORD)
+    try:
+        with session.read() as s:  # the one chunk of the small clinic was rolled back
+            assert s.execute(sa.select(sa.func.count()).select_from(TherapySession)).scalar() == 0
+            assert s.execute(sa.select(sa.func.count()).select_from(Client)).scalar() == 0
+    finally:
+        session.lock()
