@@ -1,57 +1,59 @@
 """Bulk writing of generated demo courses (the demo clinic and the large benchmark clinic).
 
 The large profile writes about 11 million rows (570,000 sessions, 1.1 million
-responses and scores, 7 million item answers), keyed by random UUIDs. What
-makes that take about a minute and a half instead of five to eight, and why
-each shortcut is safe (numbers: docs in ``benchmarks/scale_metrics.py``):
+responses and scores, 7 million item answers) keyed by random UUIDs, about
+1.8 GB encrypted. It took 250-450 s through SQLAlchemy Core; it now takes
+70-85 s on the 2-core reference machine (benchmarks/scale_metrics.py). What
+each part bought there (one large build left out at a time) and why each
+shortcut is safe:
 
 - **Rows go to the driver in their stored form.** Each row is a tuple of
   exactly what SQLAlchemy would have bound: a UUID as its 32 hex digits
   (``sa.Uuid`` on SQLite), a date as ``YYYY-MM-DD``, a ``UtcDateTime`` as its
-  ISO text, a bool as 0/1. Dates and timestamps are converted by the columns'
-  own bind processors, once per distinct value; each write first checks the
+  ISO text, a bool as 0/1. Dates and timestamps go through the columns' own
+  bind processors, once per distinct value; each write first checks the
   hand-made UUID and bool forms against SQLAlchemy's (``_check_stored_forms``).
   Inserts run as ``executemany`` on the raw sqlcipher3 cursor (SQLAlchemy's
-  per-row bind processing cost more than SQLite), with every INSERT naming
-  every column of its table (a schema change this module does not know about
-  fails loudly), and columns that are always NULL here written as literal NULL:
-  the driver binds a Python None through an adapter lookup costing ~1.5 µs.
+  per-row bind processing cost more than SQLite itself). Every INSERT names
+  every column of its table, so a schema change this module does not know
+  about fails loudly, and columns that are always NULL here are literal NULLs:
+  the driver binds a Python None through an adapter lookup (~1.5 µs a value).
 - **One dedicated connection with bulk-load settings** (``_bulk_connection``),
-  used only by the demo build and never returned to the pool (its settings are
-  restored, then it is invalidated, i.e. closed). Other connections keep the
-  engine's pragmas; ``journal_mode`` stays WAL and ``foreign_keys`` stays ON
-  throughout, so every reference is checked as it is written.
+  used only by the demo build and never returned to the pool: its settings are
+  restored and it is invalidated (closed). ``journal_mode`` stays WAL,
+  ``synchronous`` FULL and ``foreign_keys`` ON throughout (every reference is
+  checked as it is written); other connections keep all the engine's pragmas.
+  ``synchronous = OFF`` was tried and bought nothing measurable, so it is not
+  used.
 
-  * ``cache_size`` 1 GiB instead of SQLCipher's 8 MB: inserts at random places
-    of the UUID indexes otherwise re-read and decrypt a page almost every row
-    (this alone was the difference between ~14 and ~3 µs a row);
-  * ``synchronous = OFF`` for the load transactions only. A demo build that
-    is interrupted is useless anyway (the command refuses a non-empty folder,
-    the folder is deleted and rebuilt), so it needs no durability until it is
-    finished; at the end the connection is set back to ``FULL``, the WAL is
-    checkpointed with ``TRUNCATE`` (which syncs the database file) and the
-    connection is closed;
-  * the plain secondary indexes of the loaded tables (the ``ix_*`` ones, not
-    those behind a PRIMARY KEY or UNIQUE constraint, which keep enforcing the
-    constraints) are dropped before the load and re-created afterwards from
-    their own ``CREATE INDEX`` statements, read from ``sqlite_master``; a
-    sorted build is far cheaper than millions of inserts at random places, and
-    the schema is checked to be exactly as before (``_recreate_indexes``);
-  * CHECK constraints of ``therapy_sessions`` and ``responses`` (``status in
-    (...)``, ``mode in (...)``) are evaluated once per chunk, by one query
-    over the chunk's new rows built from the tables' own CHECK expressions,
-    instead of per row (``PRAGMA ignore_check_constraints`` during those two
-    inserts only): SQLite builds a lookup table for an ``x in ('a','b','c')``
-    check on every single-row INSERT, ~1.3 µs each. A violation aborts the
-    chunk's transaction, as the per-row check would have.
+  * ``cache_size`` 1 GiB instead of SQLCipher's 8 MB (~55 s): inserts at
+    random places of the UUID key indexes otherwise re-read and decrypt a page
+    almost every row. The build's memory peaks at about 1.7 GB.
+  * The plain secondary indexes of the loaded tables (``CREATE INDEX`` ones;
+    not those behind a PRIMARY KEY or UNIQUE constraint, which stay and keep
+    enforcing their constraints) are dropped before the load and created again
+    afterwards from their own statements in ``sqlite_master`` (~10 s of wall
+    time, ~13 s of CPU, and a 40 MB smaller file: a sorted build instead of
+    millions of inserts at random places). The schema is then checked to be
+    exactly what it was; a failed build re-creates them too.
+  * The CHECK constraints of ``therapy_sessions`` and ``responses`` (``status
+    in (...)``, ``mode in (...)``) are evaluated once per chunk, by one query
+    over the chunk's new rows made from the tables' own CHECK expressions,
+    instead of once per row (``PRAGMA ignore_check_constraints`` around those
+    two inserts only; ~7 s): SQLite builds a lookup table for an ``x in
+    ('a','b','c')`` check on every single-row INSERT, ~1.3 µs each. A violation
+    raises ``ConstraintViolation`` and rolls the chunk back, as a per-row check
+    would have.
 
-- **Rows of a chunk are sorted by their primary key** before insertion, so a
-  chunk walks each key index once, in order.
-- **Chunks of 5,000 courses** (about two million rows), one transaction each:
-  few commits, so each index page is written to the WAL a handful of times,
-  while the WAL stays well below the size of the database. The commit of one
-  chunk (encrypting and writing its pages: a GIL-free call into SQLCipher)
-  runs on a helper thread while this thread generates and scores the next.
+- **Chunks of 5,000 courses** (about two million rows), one transaction each,
+  instead of 500 (~50 s): each commit rewrites the key-index pages the chunk
+  touched, which with random UUIDs is most of them. The WAL stays a fraction
+  of the database, and is checkpointed (TRUNCATE) at the end. Rows of a chunk
+  are **sorted by their primary key** first, so the chunk walks each key index
+  once, in order (~3 s, and a slightly smaller file).
+- **The commit of one chunk runs on a helper thread** (encrypting and writing
+  its pages is one GIL-free call into SQLCipher) while this thread generates
+  and scores the next chunk (~5-10 s when a second core is free).
 """
 
 from __future__ import annotations
