@@ -90,6 +90,7 @@ def test_pragmas_follow_the_durability_rules(session):
         assert pragma("foreign_keys") == 1
         assert pragma("secure_delete") == 1
         assert pragma("temp_store") == 2  # MEMORY
+        assert pragma("cache_size") == -32768  # 32 MiB: fewer pages decrypted twice
         assert pragma("application_id") == E.APPLICATION_ID
         assert pragma("user_version") == E.SCHEMA_VERSION
 
