@@ -53,7 +53,7 @@ from alliance_desktop.services.kiosk_admin import (
     set_kiosk_limits,
 )
 from alliance_desktop.services.kiosk_codes import CODE_PAUSE_S, CodeAttempts
-from alliance_desktop.services.kiosk_config import configured_instruments, idle_times, require_may_serve
+from alliance_desktop.services.kiosk_config import configured_instruments, idle_times, servable_session
 from alliance_desktop.services.kiosk_errors import (
     CodeExpired,
     CodePaused,
@@ -193,12 +193,7 @@ class KioskService:
         session = self.__session
         now = self.__clock.now()
         with session.write() as s:
-            ctx = kiosk_store.session_context(s, therapy_session_id)
-            if ctx is None:
-                raise InvalidInput("therapy_session_id", "This therapy session does not exist.")
-            require_may_serve(session.user, ctx)
-            if ctx.status != "held":
-                raise InvalidInput("therapy_session_id", f"Session {ctx.number} is marked '{ctx.status}'.")
+            ctx = servable_session(s, session.user, therapy_session_id)
             ids = tuple(dict.fromkeys(instrument_ids)) if instrument_ids is not None else configured_instruments(s)
             view = self._open(s, ctx, None, ids, language)
             audit.append(s, at=now, action="kiosk.handed_over", actor_id=session.user.id,

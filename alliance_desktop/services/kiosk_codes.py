@@ -31,7 +31,7 @@ from alliance_desktop.services.kiosk_config import (
     KEY_CODE_SECRET,
     administrable_instruments,
     configured_instruments,
-    require_may_serve,
+    servable_session,
 )
 from alliance_desktop.services.kiosk_errors import CodePaused, InvalidInput
 from alliance_desktop.storage import audit, kiosk_store, repositories
@@ -82,12 +82,7 @@ def issue_kiosk_code(
         raise InvalidInput("valid_for", "A code can be valid from 1 minute up to 7 days.")
     now = session.clock.now()
     with session.write() as s:
-        ctx = kiosk_store.session_context(s, therapy_session_id)
-        if ctx is None:
-            raise InvalidInput("therapy_session_id", "This therapy session does not exist.")
-        require_may_serve(session.user, ctx)
-        if ctx.status != "held":
-            raise InvalidInput("therapy_session_id", f"Session {ctx.number} is marked '{ctx.status}': no feedback code.")
+        ctx = servable_session(s, session.user, therapy_session_id, refusal=": no feedback code")
         ids = tuple(dict.fromkeys(instrument_ids)) if instrument_ids is not None else configured_instruments(s)
         administrable_instruments(s, ids)
         secret = clinic_secret(s, create_at=now)

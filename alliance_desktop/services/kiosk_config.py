@@ -15,6 +15,7 @@ Shared by the kiosk itself (services.kiosk) and the staff/admin side
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +35,7 @@ from alliance_desktop.core.kiosk_model import (
 from alliance_desktop.core.model import Role, StaffUser
 from alliance_desktop.resources import resource_path
 from alliance_desktop.services.kiosk_errors import InstrumentNotAdministrable, InvalidInput, NotAllowed
-from alliance_desktop.storage import repositories
+from alliance_desktop.storage import kiosk_store, repositories
 from alliance_desktop.storage.kiosk_store import SessionContext, wording_pack_contents
 
 KEY_INSTRUMENTS = "kiosk_instruments"
@@ -169,3 +170,18 @@ def require_may_serve(user: StaffUser, ctx: SessionContext) -> None:
     if user.role is Role.ADMIN or (user.role is Role.THERAPIST and user.id == ctx.therapist_id):
         return
     raise NotAllowed("Only the client's therapist or an administrator can open feedback for this session.")
+
+
+def servable_session(s: Session, user: StaffUser, therapy_session_id: uuid.UUID, *,
+                     refusal: str = "") -> SessionContext:
+    """The held therapy session ``user`` may open feedback for (a code or a hand-over), else a clear refusal.
+
+    ``refusal`` ends the message for a session that is not held (e.g. ": no feedback code.").
+    """
+    ctx = kiosk_store.session_context(s, therapy_session_id)
+    if ctx is None:
+        raise InvalidInput("therapy_session_id", "This therapy session does not exist.")
+    require_may_serve(user, ctx)
+    if ctx.status != "held":
+        raise InvalidInput("therapy_session_id", f"Session {ctx.number} is marked '{ctx.status}'{refusal}.")
+    return ctx

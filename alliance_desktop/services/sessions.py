@@ -116,7 +116,7 @@ def _store(s: Session, session: ClinicSession, therapy_session_id: uuid.UUID, in
                                                  answers={instrument.id: dict(answers)}, comment=comment))
     rows = response_rows(record, checked, device_id=STAFF_DEVICE, now=now)
     alerts = alert_rows(s, record, checked, rows, now)
-    alert_ids = client_records.insert_staff_responses(
+    alert_ids = kiosk_store.insert_submission(
         s, rows, alerts, mode="staff_paper", entered_by=session.user.id,
         respondent_role=amends.respondent_role if amends else "client",
         amends_id=amends.id if amends else None, status_reason=reason)

@@ -19,15 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from alliance_desktop.core.workspace_model import ClientSummary, EpisodeSummary, SessionRecord
-from alliance_desktop.storage.kiosk_store import AlertRow, ResponseRow
 from alliance_desktop.storage.tables import (
-    Alert,
     AlertAction,
     Client,
     Episode,
     ItemAnswer,
     Response,
-    Score,
     TherapySession,
     User,
 )
@@ -171,34 +168,6 @@ def live_responses_in_session(s: Session, therapy_session_id: uuid.UUID) -> int:
 
 
 # -- responses ---------------------------------------------------------------------------------
-
-
-def insert_staff_responses(
-    s: Session, responses: Sequence[ResponseRow], alerts: Sequence[AlertRow], *, mode: str,
-    entered_by: uuid.UUID, respondent_role: str = "client", amends_id: uuid.UUID | None = None,
-    status_reason: str | None = None,
-) -> list[uuid.UUID]:
-    """Like ``kiosk_store.insert_submission`` for staff entries: mode, who entered it, what it amends."""
-    s.execute(sa.insert(Response), [
-        dict(id=r.id, submission_id=r.submission_id, session_id=r.session_id, instrument_id=r.instrument_id,
-             instrument_version=r.instrument_version, language=r.language, licence_id=r.licence_id,
-             respondent_role=respondent_role, mode=mode, entered_by=entered_by, device_id=r.device_id,
-             started_at=r.started_at, completed_at=r.completed_at, status="completed", amends_id=amends_id,
-             status_reason=status_reason, comment=r.comment, first_viewed_at=None, first_viewed_by=None)
-        for r in responses])
-    answers = [dict(response_id=r.id, **a) for r in responses for a in r.answers]
-    if answers:
-        s.execute(sa.insert(ItemAnswer), answers)
-    scores = [dict(response_id=r.id, **sc) for r in responses for sc in r.scores]
-    if scores:
-        s.execute(sa.insert(Score), scores)
-    alert_ids = [uuid.uuid4() for _ in alerts]
-    if alerts:
-        s.execute(sa.insert(Alert), [
-            dict(id=aid, episode_id=a.episode_id, session_id=a.session_id, response_id=a.response_id, kind=a.kind,
-                 rule_ids=a.rule_ids, severity=a.severity, explanation=a.explanation, created_at=a.created_at)
-            for aid, a in zip(alert_ids, alerts, strict=True)])
-    return alert_ids
 
 
 @dataclass(frozen=True, slots=True)

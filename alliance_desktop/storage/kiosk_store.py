@@ -197,15 +197,23 @@ def existing_submissions(s: Session, submission_ids: Iterable[uuid.UUID]) -> dic
     return {r[0]: r[1] for r in rows}
 
 
-def insert_submission(s: Session, responses: Sequence[ResponseRow], alerts: Sequence[AlertRow]) -> list[uuid.UUID]:
-    """Insert responses, their item answers and scores, and the alerts; returns the alert ids."""
+def insert_submission(
+    s: Session, responses: Sequence[ResponseRow], alerts: Sequence[AlertRow], *, mode: str = "kiosk",
+    entered_by: uuid.UUID | None = None, respondent_role: str = "client", amends_id: uuid.UUID | None = None,
+    status_reason: str | None = None,
+) -> list[uuid.UUID]:
+    """Insert responses, their item answers and scores, and the alerts; returns the alert ids.
+
+    The defaults describe a kiosk submission; staff entries (paper, amendments)
+    pass their mode, who entered them and what they amend.
+    """
     s.execute(
         sa.insert(Response),
         [dict(id=r.id, submission_id=r.submission_id, session_id=r.session_id, instrument_id=r.instrument_id,
               instrument_version=r.instrument_version, language=r.language, licence_id=r.licence_id,
-              respondent_role="client", mode="kiosk", entered_by=None, device_id=r.device_id,
-              started_at=r.started_at, completed_at=r.completed_at, status="completed", amends_id=None,
-              status_reason=None, comment=r.comment, first_viewed_at=None, first_viewed_by=None)
+              respondent_role=respondent_role, mode=mode, entered_by=entered_by, device_id=r.device_id,
+              started_at=r.started_at, completed_at=r.completed_at, status="completed", amends_id=amends_id,
+              status_reason=status_reason, comment=r.comment, first_viewed_at=None, first_viewed_by=None)
          for r in responses],
     )
     answers = [dict(response_id=r.id, **a) for r in responses for a in r.answers]
