@@ -1,25 +1,16 @@
-"""Jobs without a window, in the same entry point as the app: ``alliance-desktop demo-db ...``.
-
-Passwords never come from the command line (it shows up in ``ps`` and in
-shell history): they come from ``--password-file`` or ``ALLIANCE_PASSWORD``.
-"""
+"""``alliance-desktop demo-db``: write an encrypted demo clinic into a new folder."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-PASSWORD_ENV = "ALLIANCE_PASSWORD"
+from alliance_desktop.cli import PASSWORD_ENV, CommandError, read_password
 
 
-class CommandError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
-
-
-def add_subcommands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = subparsers.add_parser(
         "demo-db",
         help="write an encrypted demo clinic (database + key file) into a new folder",
@@ -32,31 +23,6 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     demo.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same clinic")
     demo.add_argument("--password-file", type=Path, help="file whose first line is the admin password")
     demo.set_defaults(command_func=_demo_db)
-
-
-def read_password(password_file: Path | None) -> str:
-    """The password from a file (first line, newline stripped) or the environment; never argv."""
-    if password_file is not None:
-        try:
-            raw = password_file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read the password file {password_file}: {exc.strerror}.") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CommandError(f"The password file {password_file} is not UTF-8 text.") from None
-        lines = text.splitlines()
-        password = lines[0] if lines else ""
-        if not password:
-            raise CommandError(f"The password file {password_file} is empty.")
-        return password
-    password = os.environ.get(PASSWORD_ENV, "")
-    if password:
-        return password
-    raise CommandError(
-        f"Give the admin password in a file (--password-file FILE) or in the {PASSWORD_ENV} environment "
-        "variable; it is never taken as a command-line argument."
-    )
 
 
 def _demo_db(args: argparse.Namespace) -> int:
@@ -91,17 +57,3 @@ def _demo_db(args: argparse.Namespace) -> int:
     print(f"  recovery key (made-up clinic): {summary.recovery_key}")
     print(f"Open it with: alliance-desktop --data-dir {out}")
     return 0
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Run the subcommand chosen on the command line; user errors become one line on stderr."""
-    from alliance_desktop.services.errors import ServiceError, StorageError
-
-    try:
-        return int(args.command_func(args))
-    except CommandError as exc:
-        print(f"alliance-desktop: {exc}", file=sys.stderr)
-        return 2
-    except (ServiceError, StorageError) as exc:
-        print(f"alliance-desktop: {exc.detail}", file=sys.stderr)
-        return 2
