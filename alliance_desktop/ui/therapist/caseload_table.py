@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from alliance_desktop.core.caseload_model import Attention, CaseloadRow
 from alliance_desktop.core.tracking import Colour
-from alliance_desktop.ui.widgets import palette
+from alliance_desktop.core import chart_palette as palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget  # noqa: E402
 
 from alliance_desktop.core.ruptures import RuptureEvent  # noqa: E402
 from alliance_desktop.ui.widgets import course_chart_text as words  # noqa: E402
-from alliance_desktop.ui.widgets import palette  # noqa: E402
+from alliance_desktop.core import chart_palette as palette  # noqa: E402
 from alliance_desktop.ui.widgets.course_chart_data import (  # noqa: E402
     ChartData,
     chart_data_from_course,

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from alliance_desktop.ui.widgets import palette
+from alliance_desktop.core import chart_palette as palette
 
 #: the smallest cell width (device-independent px) that still gets its number written in
 MIN_CELL_WIDTH_FOR_TEXT = 24.0

@@ -22,7 +22,7 @@ from alliance_desktop.core.change import format_number
 from alliance_desktop.core.direction import Direction
 from alliance_desktop.core.ruptures import RepairStatus, Severity
 from alliance_desktop.ui.widgets import course_chart_text as words
-from alliance_desktop.ui.widgets import palette
+from alliance_desktop.core import chart_palette as palette
 from alliance_desktop.ui.widgets.course_chart_data import ChartData
 from alliance_desktop.ui.widgets.course_chart_items import HeatStripItem, font, heat_cells, pen, text_item, with_alpha
 

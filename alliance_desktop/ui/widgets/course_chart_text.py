@@ -12,7 +12,7 @@ from html import escape
 from alliance_desktop.core.change import format_number
 from alliance_desktop.core.direction import Direction
 from alliance_desktop.core.ruptures import RepairStatus, RuptureEvent, Severity
-from alliance_desktop.ui.widgets import palette
+from alliance_desktop.core import chart_palette as palette
 from alliance_desktop.ui.widgets.course_chart_data import ChartData
 
 #: Glyphs drawn under a rupture marker (DejaVu Sans has all of them).

@@ -30,7 +30,7 @@ from alliance_desktop.core.change import ChangeClass  # noqa: E402
 from alliance_desktop.core.instruments import load_bundled  # noqa: E402
 from alliance_desktop.core.ruptures import RepairStatus, Severity  # noqa: E402
 from alliance_desktop.core.tracking import Colour  # noqa: E402
-from alliance_desktop.ui.widgets import palette  # noqa: E402
+from alliance_desktop.core import chart_palette as palette  # noqa: E402
 from alliance_desktop.ui.widgets.course_chart_data import ChartData, chart_data_from_course  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -318,7 +318,7 @@ def test_login_and_kiosk_paths_do_not_import_pyqtgraph() -> None:
         "import sys\n"
         "import alliance_desktop.ui.login, alliance_desktop.ui.kiosk.window\n"
         "import alliance_desktop.ui.widgets.course_chart_data, alliance_desktop.ui.widgets.course_chart_text\n"
-        "import alliance_desktop.ui.widgets.palette\n"
+        "import alliance_desktop.core.chart_palette\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'pyqtgraph')\n"
         "print(bad[:3]); raise SystemExit(1 if bad else 0)\n"
     )

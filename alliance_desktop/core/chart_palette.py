@@ -1,4 +1,4 @@
-"""Colour-blind-safe colours for charts (the course chart now, the PDF report later).
+"""Colour-blind-safe colours for charts, shared by the on-screen course chart and the PDF report.
 
 Why Okabe–Ito: its eight colours stay distinguishable under the common colour
 vision deficiencies (protan, deutan, tritan), and they are the de-facto
