@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self.kiosk_action = QAction("Start kiosk on this device", self)
         self.kiosk_action.setToolTip("Turn this screen into the waiting-room kiosk where clients rate their session. "
                                      "To leave it, hold the top-right corner for 3 seconds, then enter the exit PIN.")
+        self.calibrate_action = QAction("Calibrate rating lines on this screen…", self)
+        self.calibrate_action.setToolTip("Measure the kiosk's 10 cm rating line with a ruler and correct it "
+                                         "for this screen")
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         about_action = QAction("About Alliance Desktop", self)
@@ -109,11 +112,13 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.quitRequested)
         self.password_action.triggered.connect(self.open_change_password)
         self.kiosk_action.triggered.connect(self.start_kiosk)
+        self.calibrate_action.triggered.connect(self.open_line_calibration)
         about_action.triggered.connect(self._about)
 
         clinic_menu = self.menuBar().addMenu("&Clinic")
         clinic_menu.addAction(self.password_action)
         clinic_menu.addAction(self.kiosk_action)
+        clinic_menu.addAction(self.calibrate_action)
         clinic_menu.addSeparator()
         clinic_menu.addAction(self.lock_action)
         clinic_menu.addAction(self.logout_action)
@@ -262,6 +267,18 @@ class MainWindow(QMainWindow):
         dialog = ChangePasswordDialog(self._session, self)
         self._dialog = dialog
         dialog.finished.connect(lambda result: self._password_finished(dialog, result))
+        dialog.open()
+
+    def open_line_calibration(self) -> None:
+        """The ruler check of the kiosk's 10 cm line, for the screen this window is on."""
+        from alliance_desktop.ui.line_calibration_dialog import LineCalibrationDialog
+
+        existing = self.findChild(LineCalibrationDialog)
+        if existing is not None:
+            existing.raise_()
+            return
+        dialog = LineCalibrationDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def start_kiosk(self) -> None:

@@ -22,6 +22,7 @@ from alliance_desktop.ui.kiosk.exit import ExitCorner, ExitPinPage
 from alliance_desktop.ui.kiosk.flow import ClientFlow
 from alliance_desktop.ui.kiosk.idle import KioskIdle, KioskTimings
 from alliance_desktop.ui.kiosk.lockdown import Lockdown, cover_screen
+from alliance_desktop.ui.kiosk.pointer import PointerHider
 from alliance_desktop.ui.kiosk.pages_end import StillThere
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.lockdown = Lockdown(self, self)
+        self.pointer = PointerHider(self)
         self.idle = KioskIdle(self.timings, self._clock, parent=self)
         self.idle.warning.connect(self._warn)
         self.idle.countdown.connect(self._count)
@@ -99,6 +101,7 @@ class KioskWindow(QWidget):
         """Lock down and cover the screen (the shell calls this instead of ``show``)."""
         self._closing = False
         self.lockdown.install()
+        self.pointer.install()
         cover_screen(self)
         self.raise_()
         self.activateWindow()
@@ -108,6 +111,7 @@ class KioskWindow(QWidget):
         self._closing = True
         self.idle.stop()
         self.lockdown.release()
+        self.pointer.release()
         if self.flow is not None:
             self.flow.thanks_timer.stop()
         self.languages.reset()

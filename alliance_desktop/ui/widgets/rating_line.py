@@ -33,13 +33,22 @@ ANCHOR_GAP = 22.0
 
 
 def screen_dpi(widget: QWidget | None = None) -> tuple[float, bool]:
-    """(dots per inch horizontally, True when it is the physical DPI)."""
+    """(dots per inch horizontally, True when it is a real measure of the screen).
+
+    A correction measured with a ruler on this screen (``screen_calibration``)
+    wins over the physical DPI the screen reports, which wins over the logical DPI.
+    """
     from PySide6.QtGui import QGuiApplication
+
+    from alliance_desktop.ui.widgets.screen_calibration import CalibrationStore
 
     screen = widget.screen() if widget is not None else None
     screen = screen or QGuiApplication.primaryScreen()
     if screen is None:
         return 96.0, False
+    calibrated = CalibrationStore().dpi_for(screen)
+    if calibrated is not None:
+        return calibrated, True
     physical = float(screen.physicalDotsPerInchX())
     if PLAUSIBLE_DPI[0] <= physical <= PLAUSIBLE_DPI[1]:
         return physical, True

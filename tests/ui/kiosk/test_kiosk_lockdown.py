@@ -268,3 +268,38 @@ def test_no_file_print_colour_or_url_dialog_can_be_reached(qtbot, locked, monkey
         QApplication.instance().removeEventFilter(watch)
     assert calls == [] and watch.shown == []
     assert QApplication.activePopupWidget() is None and QApplication.activeModalWidget() is None
+
+
+def _mouse_move(widget, *, synthesized: bool) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent, QPointingDevice
+
+    source = (Qt.MouseEventSource.MouseEventSynthesizedBySystem if synthesized
+              else Qt.MouseEventSource.MouseEventNotSynthesized)
+    local = QPointF(20, 20)
+    event = QMouseEvent(QEvent.Type.MouseMove, local, local, widget.mapToGlobal(local), Qt.MouseButton.NoButton,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, source,
+                        QPointingDevice.primaryPointingDevice())
+    QApplication.sendEvent(widget, event)
+
+
+def _pointer_hidden() -> bool:
+    cursor = QGuiApplication.overrideCursor()
+    return cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+
+
+def test_the_pointer_is_hidden_for_touch_and_back_for_a_real_mouse(qtbot, locked):
+    from PySide6.QtTest import QTest
+
+    assert _pointer_hidden()  # a kiosk starts without an arrow on the screen
+    _mouse_move(locked, synthesized=False)  # someone plugs in a mouse and moves it
+    assert not _pointer_hidden()
+    _mouse_move(locked, synthesized=True)  # the mouse events Qt makes up from a tap
+    assert _pointer_hidden()
+    _mouse_move(locked, synthesized=False)
+    touch = QTest.createTouchDevice()
+    QTest.touchEvent(locked.windowHandle(), touch).press(0, QPoint(30, 30)).commit()
+    QTest.touchEvent(locked.windowHandle(), touch).release(0, QPoint(30, 30)).commit()
+    assert _pointer_hidden()
+    locked.retire()  # leaving the kiosk gives the staff their pointer back
+    assert QGuiApplication.overrideCursor() is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 
 from alliance_desktop.ui.kiosk.comment import CommentField
 from alliance_desktop.ui.widgets.keypad import MASK, Keypad
@@ -108,6 +108,12 @@ def test_the_line_is_focusable_and_named_for_screen_readers(line):
 
 def test_screen_dpi_falls_back_to_logical_when_physical_is_implausible(monkeypatch):
     class Screen:
+        def name(self) -> str:
+            return "fake"
+
+        def size(self) -> QSize:
+            return QSize(1280, 800)
+
         def physicalDotsPerInchX(self) -> float:
             return 0.0
 
