@@ -16,10 +16,11 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from alliance_desktop.services.access import ClinicState
 from alliance_desktop.services.errors import ServiceError, StorageError
+from alliance_desktop.ui import heap
 from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.resume import ResumeWatcher
@@ -147,6 +148,7 @@ class ShellController(QObject):
         self._session = session
         self.sessionOpened.emit()
         self.resume.start()
+        QTimer.singleShot(heap.SETTLE_DELAY_MS, self, self._settle_heap)
         if self.kiosk_on_login:
             self.start_kiosk()
             return
@@ -267,7 +269,12 @@ class ShellController(QObject):
         session, self._session = self._session, None
         if session is not None:
             session.lock()
+            heap.release()
             self.sessionClosed.emit()
+
+    def _settle_heap(self) -> None:
+        if self._session is not None:  # not if the session closed again within the delay
+            heap.settle()
 
     def _go(self, screen: Screen) -> Screen:
         self.screen = screen

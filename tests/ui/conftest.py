@@ -64,3 +64,12 @@ def _private_settings_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("qsettings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap():
+    """A test that logged in may leave the heap frozen (ui/heap.py); the next test starts unfrozen."""
+    import gc
+
+    yield
+    gc.unfreeze()

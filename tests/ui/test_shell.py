@@ -87,3 +87,15 @@ def test_cancelling_setup_quits(qtbot, make_shell, access):
     shell = make_shell(access)
     with qtbot.waitSignal(shell.controller.quitRequested):
         shell.current.reject()
+
+
+def test_the_heap_is_frozen_after_a_login_and_released_on_lock(qtbot, make_shell, clinic):
+    """Full garbage-collector passes must not land inside clicks (ui/heap.py); a lock gives it all back."""
+    import gc
+
+    shell = make_shell(clinic)
+    log_in(qtbot, shell)
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 10_000, timeout=3000)  # the session's long-lived objects
+    shell.controller.lock()
+    assert gc.get_freeze_count() == 0
+    assert isinstance(shell.current, LoginWindow)

@@ -96,10 +96,15 @@ class CaseloadTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: tuple[CaseloadRow, ...] = ()
+        # (row, column, role) -> value. The view asks each cell a dozen times per layout
+        # and paint (size hints for ResizeToContents, sorting, every role when painting);
+        # the rows are immutable, so each answer is worked out once per reset.
+        self._cells: dict[tuple[int, int, int], Any] = {}
 
     def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
+        self._cells.clear()
         self.endResetModel()
 
     @property
@@ -133,13 +138,21 @@ class CaseloadTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
             return None
-        row, col = self._rows[index.row()], index.column()
+        key = (index.row(), index.column(), int(role))
+        try:
+            return self._cells[key]
+        except KeyError:
+            value = self._cells[key] = self._cell(index.row(), index.column(), int(role))
+            return value
+
+    def _cell(self, position: int, col: int, role: int) -> Any:
+        row = self._rows[position]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return self._sort_key(index.row(), row, col)
+            return self._sort_key(position, row, col)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return "\n".join(row.reasons) if row.reasons else "Nothing to act on."
         if role == Qt.ItemDataRole.BackgroundRole:
