@@ -119,7 +119,11 @@ def build_demo_clinic(
                 now=now, progress=(lambda done: progress(done, profile.clients)) if progress else None,
             )
             keys.result().save(paths.keyfile)
-        session.record("demo.generated", details={"size": size, "seed": seed, "clients": n_clients})
+        from alliance_desktop.services.demo_alerts import write_demo_alerts
+
+        n_alerts = write_demo_alerts(session, today)
+        session.record("demo.generated", details={"size": size, "seed": seed, "clients": n_clients,
+                                                  "alerts": n_alerts})
     finally:
         session.lock()
     return DemoSummary(tuple(t.username for t in staff), n_clients, n_sessions, recovery_key)

@@ -114,6 +114,55 @@ def test_same_seed_gives_the_same_clinic_and_another_seed_does_not(tmp_path, sma
     assert other["clients"] != small_dump["clients"]
 
 
+def test_the_demo_has_the_alerts_its_courses_raise_and_only_recent_ones_are_open(small_demo):
+    """Rupture and not-on-track alerts match the course analysis; older ones were acknowledged."""
+    from alliance_desktop.core.tracking import Colour
+    from alliance_desktop.services.caseload import caseload
+    from alliance_desktop.services.course_loading import load_courses
+    from alliance_desktop.storage.caseload_queries import episode_heads
+    from alliance_desktop.storage.tables import Alert, AlertAction
+
+    session = ClinicAccess(small_demo, kdf=FAST_KDF).unlock(DEMO_ADMIN_USER, DEMO_PASSWORD)
+    try:
+        with session.read() as s:
+            alerts = s.execute(sa.select(Alert.episode_id, Alert.session_id, Alert.kind, Alert.explanation,
+                                         TherapySession.number, TherapySession.episode_id)
+                               .join(TherapySession, TherapySession.id == Alert.session_id)).all()
+            handled = {a for (a,) in s.execute(sa.select(AlertAction.alert_id))}
+            open_count = s.scalar(sa.select(sa.func.count()).select_from(Alert).where(Alert.id.not_in(handled)))
+            heads = episode_heads(s)
+            courses = load_courses(s, heads, TODAY, all_risk=True)
+    finally:
+        session.lock()
+    assert alerts and handled and open_count, "a demo needs alerts, handled ones and open ones"
+    assert all(a.episode_id == a[5] for a in alerts)  # each alert's session belongs to its episode
+    assert all(a.explanation for a in alerts)
+    expected = Counter()
+    for course in courses.values():
+        expected["rupture"] += len(course.analysis.ruptures)
+        expected["not_on_track"] += sum(1 for t in course.analysis.tracking if t.colour is Colour.RED)
+    stored = Counter(a.kind for a in alerts)
+    assert stored["rupture"] == expected["rupture"]
+    assert stored["not_on_track"] == expected["not_on_track"]
+
+    username = _username_of(small_demo, heads[0].therapist_id)
+    therapist = ClinicAccess(small_demo, kdf=FAST_KDF).unlock(username, DEMO_PASSWORD)
+    try:
+        rows = caseload(therapist)
+    finally:
+        therapist.lock()
+    assert any(r.badges.unhandled_alerts for r in rows)  # the caseload shows alerts to handle
+
+
+def _username_of(paths: DataPaths, user_id) -> str:
+    session = ClinicAccess(paths, kdf=FAST_KDF).unlock(DEMO_ADMIN_USER, DEMO_PASSWORD)
+    try:
+        with session.read() as s:
+            return s.scalar(sa.select(User.username).where(User.id == user_id))
+    finally:
+        session.lock()
+
+
 def run_cli(*args: str, env_password: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ALLIANCE_PASSWORD"}
     if env_password is not None:
