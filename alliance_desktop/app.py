@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from alliance_desktop import __version__
 from alliance_desktop.config import APP_AUTHOR, DataPaths, default_data_dir
+from alliance_desktop.resources import app_icon_path
 from alliance_desktop.services.access import ClinicAccess
 from alliance_desktop.single_instance import InstanceLock
 from alliance_desktop.ui import theme
@@ -191,6 +192,7 @@ def create_application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     QGuiApplication.setDesktopFileName("alliance-desktop")
+    app.setWindowIcon(QIcon(str(app_icon_path())))  # every window, the taskbar and Alt+Tab
     # Until translations exist the UI is English whatever LANG says, so Qt's own texts and
     # number/date formats must not switch language underneath it.
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
