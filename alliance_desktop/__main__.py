@@ -61,11 +61,26 @@ def build_parser(cli: ModuleType | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str]) -> tuple[argparse.Namespace, ModuleType | None]:
+    """The parsed arguments, and the commands module when the line names a command.
+
+    Starting the app is the common case and the one whose start-up time people
+    notice, so the command modules (and their parsers) are only loaded when
+    something on the line is not one of the app's own options (the app alone
+    takes no positional arguments) or when help, which lists the commands, is asked for.
+    """
+    if not any(arg in ("-h", "--help") for arg in argv):
+        args, extra = build_parser(None).parse_known_args(argv)
+        if not extra:
+            return args, None
     cli = _load_cli()
-    parser = build_parser(cli)
+    return build_parser(cli).parse_args(argv), cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        args, cli = _parse(argv)
     except SystemExit as stop:  # --help, --version and usage errors: argparse has printed
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
     if cli is not None and getattr(args, "command", None):

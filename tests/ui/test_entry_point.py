@@ -51,6 +51,31 @@ def test_help_and_version_load_neither_qt_nor_sqlalchemy(argv):
     assert done.stderr.strip().splitlines()[-1] == "0 []"
 
 
+@pytest.mark.parametrize(("argv", "loads_commands"), [
+    (["--data-dir", "/tmp/clinic", "--kiosk"], False),  # starting the app: the command modules stay unloaded
+    (["--demo"], False),
+    (["export", "--help"], True),
+    (["--data-dir", "/tmp/clinic", "no-such-command"], True),  # a usage error that names the commands
+])
+def test_the_command_modules_load_only_for_a_command(argv, loads_commands):
+    from alliance_desktop.__main__ import _parse
+
+    code = (
+        "import sys\n"
+        "from alliance_desktop.__main__ import _parse\n"
+        "try:\n"
+        f"    _parse({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('alliance_desktop.cli' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=20)
+    assert done.stderr.strip().splitlines()[-1] == str(loads_commands)
+    if not loads_commands:
+        args, cli = _parse(argv)
+        assert cli is None and not getattr(args, "command", None)
+
+
 def test_demo_and_data_dir_exclude_each_other(capsys):
     assert main(["--demo", "--data-dir", "/tmp/x"]) == 2
     assert "not allowed with" in capsys.readouterr().err
