@@ -314,6 +314,16 @@ class KeyFile:
         """User names as they were given (case kept), in file order."""
         return tuple(w.username for w in self.wraps if w.kind == "user")
 
+    def holds_key(self, data_key: bytes) -> bool:
+        """True if ``data_key`` is this file's data key (checked against ``key_check``, no wrap opened).
+
+        Used by restore to tell this clinic's backup from another clinic's
+        without any password.
+        """
+        if not isinstance(data_key, bytes) or len(data_key) != DATA_KEY_BYTES:
+            return False
+        return hmac.compare_digest(_key_check(data_key, self.database_id), self.key_check)
+
     def has_user(self, username: str) -> bool:
         """Case-insensitive, NFC- and whitespace-tolerant user lookup."""
         return self._user_wrap(username) is not None
