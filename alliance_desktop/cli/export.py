@@ -11,7 +11,7 @@ import argparse
 import importlib
 
 # Modules under alliance_desktop.cli with a ``register(kinds)`` function, one per export kind family.
-_KIND_MODULES: tuple[str, ...] = ("export_data",)
+_KIND_MODULES: tuple[str, ...] = ("export_data", "export_pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -11,6 +11,8 @@ from alliance_desktop.core.instrument_model import FrozenMap
 
 #: Auto-lock of the staff view after idle (DESIGN.md section 3; RELIABILITY row 30).
 AUTO_LOCK_DEFAULT_MIN, AUTO_LOCK_RANGE_MIN = 5, (2, 30)
+#: Paper sizes of printed reports (issue 6): A4 for most of the world, US Letter for North America.
+PAPER_SIZES, PAPER_SIZE_DEFAULT = ("A4", "Letter"), "A4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,8 @@ class ClinicSettings:
     kiosk_idle_reset_s: int
     #: languages the clinic offers on the kiosk, in the order of the language choice
     languages: tuple[str, ...]
+    #: paper size of PDF reports, one of PAPER_SIZES
+    paper_size: str = PAPER_SIZE_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)

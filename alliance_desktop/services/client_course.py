@@ -48,8 +48,13 @@ def _uuid(key: Hashable) -> uuid.UUID:
     return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
 
 
-def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str = "en") -> CourseView:
-    """Everything the course chart shows for one episode; records the therapist's first viewing."""
+def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str = "en",
+                record_viewing: bool = True) -> CourseView:
+    """Everything the course chart shows for one episode; records the therapist's first viewing.
+
+    ``record_viewing=False`` (a PDF export) leaves first viewings unstamped: writing a
+    caseload report is not the therapist looking at each new answer.
+    """
     user = session.user
     now = session.clock.now()
     with session.write() as s:
@@ -62,7 +67,8 @@ def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str 
         marks = course_queries.instruction_marks(s, episode_id)
         wanted = [i.id for i in (course.alliance, course.outcome) if i is not None]
         worded = clinic_instruments(s, wanted) if wanted else {}
-        new = [d.id for d in details if d.first_viewed_at is None] if can_write_clinical(user, ref.therapist_id) else []
+        new = [d.id for d in details if d.first_viewed_at is None] \
+            if record_viewing and can_write_clinical(user, ref.therapist_id) else []
         if new:
             client_records.mark_first_viewed(s, new, user.id, now)
         audit_read(s, user, now, "course", [ref.client_id], episode=episode_id,

@@ -86,6 +86,16 @@ def test_settings_ranges(session):
     assert settings.auto_lock_minutes(session) == 2
 
 
+def test_report_paper_size_defaults_to_a4_and_takes_letter(session):
+    assert settings.paper_size(session) == "A4"
+    assert settings.set_clinic_settings(session, paper_size="Letter").paper_size == "Letter"
+    assert settings.clinic_settings(session).paper_size == "Letter"
+    with pytest.raises(InvalidInput) as err:
+        settings.set_clinic_settings(session, paper_size="A5")
+    assert err.value.field == "paper_size" and "A4 or Letter" in err.value.detail
+    assert settings.paper_size(session) == "Letter"
+
+
 def test_instruments_licence_status_enable_and_wording_pack(session):
     statuses = {s.id: s for s in instrument_admin.instrument_statuses(session)}
     assert statuses["phq9"].administrable and statuses["phq9"].enabled

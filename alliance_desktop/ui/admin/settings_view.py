@@ -1,4 +1,4 @@
-"""Clinic settings: auto-lock, kiosk idle times, languages, the feedback instruction, the kiosk exit PIN.
+"""Clinic settings: auto-lock, kiosk idle times, languages, report paper size, the feedback instruction, the exit PIN.
 
 One writer per setting (services.settings for the staff side,
 services.kiosk_admin for the kiosk's); this screen only collects the values
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_desktop.core.admin_model import AUTO_LOCK_RANGE_MIN
+from alliance_desktop.core.admin_model import AUTO_LOCK_RANGE_MIN, PAPER_SIZES
 from alliance_desktop.core.kiosk_model import IDLE_RANGE_S, KIOSK_LANGUAGES
 from alliance_desktop.services import kiosk_admin, settings
 from alliance_desktop.services.errors import ServiceError, StorageError
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from alliance_desktop.ui.therapist.workspace import Workspace
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "it": "Italiano"}
+PAPER_NAMES = {"A4": "A4 (210 × 297 mm)", "Letter": "US Letter (8.5 × 11 in)"}
 
 
 def _feedback(role: str) -> QLabel:
@@ -87,6 +88,11 @@ class SettingsView(QWidget):
         form.addRow("Kiosk asks “still there?” after:", self.warning)
         form.addRow("…and &resets after a further:", self.reset)
         form.addRow("Kiosk languages:", langs)
+        self.paper = QComboBox()
+        self.paper.setMaximumWidth(260)
+        for size in PAPER_SIZES:
+            self.paper.addItem(PAPER_NAMES.get(size, size), size)
+        form.addRow("Paper si&ze of PDF reports:", self.paper)
         self.save_button = theme.set_role(QPushButton("&Save settings"), theme.PRIMARY)
         self.settings_error = _feedback(theme.ERROR)
         self.settings_ok = _feedback(theme.SUCCESS)
@@ -191,6 +197,7 @@ class SettingsView(QWidget):
         self.reset.setValue(current.kiosk_idle_reset_s)
         for lang, box in self.languages.items():
             box.setChecked(lang in current.languages)
+        self.paper.setCurrentIndex(max(self.paper.findData(current.paper_size), 0))
         self.instruction_on.setChecked(kiosk.instruction_enabled)
         self.instruction_session.setValue(kiosk.instruction_session)
         self.instruction_default.setChecked(kiosk.instruction_is_default)
@@ -222,7 +229,8 @@ class SettingsView(QWidget):
         try:
             saved = settings.set_clinic_settings(
                 self.workspace.session, auto_lock_minutes=self.auto_lock.value(),
-                kiosk_idle_warning_s=self.warning.value(), kiosk_idle_reset_s=self.reset.value(), languages=chosen)
+                kiosk_idle_warning_s=self.warning.value(), kiosk_idle_reset_s=self.reset.value(), languages=chosen,
+                paper_size=self.paper.currentData())
         except (ServiceError, StorageError) as problem:
             self._say(self.settings_error, staff_message(problem), self.settings_ok)
             return

@@ -110,6 +110,10 @@ class CaseloadView(QWidget):
         tools.addWidget(self.filter)
         tools.addWidget(self.default_order)
         tools.addWidget(self.open_button)
+        self.report_button = QPushButton("Caseload &report…")  # what it does: ui/therapist/report_actions.py
+        self.report_button.setToolTip("All clients of this caseload as one PDF (not encrypted)")
+        self.report_button.clicked.connect(self.export_report)
+        tools.addWidget(self.report_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
@@ -215,3 +219,8 @@ class CaseloadView(QWidget):
 
     def open_current(self) -> None:
         self._open_index(self.table.currentIndex())
+
+    def export_report(self) -> None:
+        from alliance_desktop.ui.therapist.report_actions import export_caseload_pdf
+
+        export_caseload_pdf(self, self.workspace, self.therapist_id)

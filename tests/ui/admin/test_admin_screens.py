@@ -22,7 +22,7 @@ NEW_PASSWORD = "lantern-harbour-meadow-4"
 def test_admin_sees_the_admin_tabs_only(qtbot, make_shell, clinic):
     main = log_in(qtbot, make_shell(clinic))
     titles = [main.tabs.tabText(i).replace("&", "") for i in range(main.tabs.count())]
-    assert titles == ["Staff accounts", "Clients", "Settings", "Instruments", "Audit log"]
+    assert titles == ["Staff accounts", "Clients", "Settings", "Instruments", "Audit log", "Backup"]
     assert not hasattr(main, "caseload")
 
 
@@ -107,6 +107,8 @@ def test_settings_are_saved_and_refused_through_the_services(qtbot, make_shell, 
     view.auto_lock.setValue(12)
     view.warning.setValue(90)
     view.languages["it"].setChecked(False)
+    assert view.paper.currentData() == "A4"
+    view.paper.setCurrentIndex(view.paper.findData("Letter"))
     with qtbot.waitSignal(main.autoLockChanged) as changed:
         click(qtbot, view.save_button)
     assert changed.args == [12] and view.settings_ok.text() == "Settings saved."
@@ -120,6 +122,7 @@ def test_settings_are_saved_and_refused_through_the_services(qtbot, make_shell, 
     finally:
         session.lock()
     assert stored.auto_lock_minutes == 12 and stored.kiosk_idle_warning_s == 90 and "it" not in stored.languages
+    assert stored.paper_size == "Letter"
 
     view.pin.setText("123")
     view.pin_repeat.setText("123")
