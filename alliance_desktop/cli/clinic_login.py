@@ -39,9 +39,14 @@ def add_clinic_options(parser: argparse.ArgumentParser, *, user_help: str = "the
 def data_paths(args: argparse.Namespace) -> DataPaths:
     """The data folder named after the command, before it, or the default one."""
     from alliance_desktop.config import DataPaths, default_data_dir
+    from alliance_desktop.services.data_folder import UnsafeDataFolder, check_data_folder
 
     chosen = getattr(args, "command_data_dir", None) or getattr(args, "data_dir", None)
     root = Path(chosen).expanduser() if chosen is not None else default_data_dir()
+    try:
+        check_data_folder(root)  # a network share or sync folder is refused (RELIABILITY row 12)
+    except UnsafeDataFolder as unsafe:
+        raise CommandError(unsafe.user_message) from None
     return DataPaths(root)
 
 

@@ -7,15 +7,18 @@ the viewer shows it. Looking at the log is itself logged.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alliance_desktop.core.admin_model import AuditEntryView, AuditPage
 from alliance_desktop.core.instrument_model import FrozenMap
+from alliance_desktop.services import audit_integrity
+from alliance_desktop.services.audit_integrity import AuditIntegrity
 from alliance_desktop.services.authz import require_admin
 from alliance_desktop.services.clinic_session import ClinicSession
 from alliance_desktop.services.errors import InvalidInput
 from alliance_desktop.storage import audit, course_queries
-from alliance_desktop.storage.audit import ChainReport
 
-__all__ = ["AuditPage", "ChainReport", "audit_page", "verify_audit_chain"]
+__all__ = ["AuditIntegrity", "AuditPage", "audit_page", "verify_audit_chain"]
 
 MAX_PAGE = 500
 
@@ -37,10 +40,18 @@ def audit_page(session: ClinicSession, offset: int = 0, limit: int = 100) -> Aud
                        FrozenMap(r.details)) for r in rows))
 
 
-def verify_audit_chain(session: ClinicSession) -> ChainReport:
-    """Whether every entry's hash and link hold; if not, ``first_bad_seq`` names the first broken one."""
+def verify_audit_chain(session: ClinicSession) -> AuditIntegrity:
+    """Whether every entry's hash and link hold and the log reaches its anchored head.
+
+    ``first_bad_seq`` names the first broken (or, after a rollback, missing)
+    entry; ``earlier_alerts`` counts problems that earlier unlocks found and
+    wrote into the log (the anchor has moved on since, the record has not).
+    """
     require_admin(session.user, "verify the audit log")
+    report = audit_integrity.check(session.database(), session.paths, session.data_key())
     with session.read() as s:
-        report = audit.verify_chain(s)
-    session.record("audit.verified", details={"entries": report.entries, "first_bad_seq": report.first_bad_seq})
+        earlier = audit_integrity.earlier_alerts(s)
+    report = replace(report, earlier_alerts=earlier)
+    session.record("audit.verified", details={"entries": report.entries, "first_bad_seq": report.first_bad_seq,
+                                              "anchor": report.anchor.value})
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ from alliance_desktop.services.errors import InvalidInput, SessionClosed, WrongP
 from alliance_desktop.storage import audit
 from alliance_desktop.storage.engine import ClinicDatabase
 from alliance_desktop.storage.keys import DEFAULT_KDF, KdfParams, KeyFile, WrongSecret
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.audit_integrity import AuditIntegrity
 
 
 class ClinicSession:
@@ -42,6 +45,8 @@ class ClinicSession:
         self._db: ClinicDatabase | None = db
         self._key: bytearray | None = bytearray(data_key)
         self._kdf = kdf
+        #: What the unlock found when it checked the audit log (services.audit_integrity); shown at login.
+        self.audit_integrity: AuditIntegrity | None = None
 
     # -- plumbing for services -------------------------------------------------
     @property

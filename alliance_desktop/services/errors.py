@@ -9,17 +9,22 @@ from alliance_desktop.storage.errors import (
     DamagedDatabase,
     DamagedKeyFile,
     DatabaseMissing,
+    DiskError,
+    DiskFull,
     EmptyDatabaseFile,
     MigrationFailed,
     NewerSchema,
     NotOurDatabase,
     StorageError,
 )
+from alliance_desktop.storage.self_test import UnsafeConfiguration
 
 __all__ = [
     "DamagedDatabase",
     "DamagedKeyFile",
     "DatabaseMissing",
+    "DiskError",
+    "DiskFull",
     "EmptyDatabaseFile",
     "InvalidInput",
     "MigrationFailed",
@@ -29,6 +34,7 @@ __all__ = [
     "SessionClosed",
     "StorageError",
     "UnlockBackoff",
+    "UnsafeConfiguration",
     "WrongPassword",
 ]
 

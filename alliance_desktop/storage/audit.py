@@ -22,6 +22,8 @@ from alliance_desktop.storage.tables import AuditEvent
 from alliance_desktop.storage.types import UtcDateTime
 
 GENESIS_HASH = "0" * 64
+#: ``Session.info`` key under which ``append`` leaves the transaction's newest (seq, hash).
+HEAD_INFO_KEY = "alliance.audit_head"
 
 
 def _entry_hash(
@@ -75,6 +77,8 @@ def append(
         )
     )
     session.flush()
+    # The newest head of this transaction: ClinicDatabase.write anchors it after the commit (audit_anchor.py).
+    session.info[HEAD_INFO_KEY] = (seq, digest)
     return seq
 
 
@@ -93,14 +97,21 @@ def verify_chain(session: Session) -> ChainReport:
     prev = GENESIS_HASH
     expected_seq = 1
     count = 0
-    rows = session.execute(sa.select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+    # Plain column rows, not ORM objects: about 3x faster, and login walks the whole chain.
+    rows = session.execute(
+        sa.select(AuditEvent.seq, AuditEvent.at, AuditEvent.actor_id, AuditEvent.action, AuditEvent.target_kind,
+                  AuditEvent.target_id, AuditEvent.details, AuditEvent.prev_hash, AuditEvent.hash)
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=2000)
+    )
     for row in rows:
         count += 1
         digest = _entry_hash(
             prev, row.seq, row.at, row.actor_id, row.action, row.target_kind, row.target_id, row.details
         )
         if row.seq != expected_seq or row.prev_hash != prev or row.hash != digest:
-            return ChainReport(count, row.seq)
+            # The first position that does not hold: for a deleted entry that is the missing number.
+            return ChainReport(count, expected_seq)
         prev = row.hash
         expected_seq += 1
     return ChainReport(count, None)
@@ -114,3 +125,27 @@ def recent(session: Session, limit: int = 50) -> list[tuple[int, datetime, str, 
         .limit(limit)
     ).all()
     return [(r[0], r[1], r[2], str(r[3]) if r[3] else None) for r in rows]
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry, or None for an empty log."""
+    row = session.execute(sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def hash_at(session: Session, seq: int) -> str | None:
+    """The stored hash of entry ``seq`` (None when there is no such entry)."""
+    return session.execute(sa.select(AuditEvent.hash).where(AuditEvent.seq == seq)).scalar_one_or_none()
+
+
+def last_action_is(session: Session, action: str) -> bool:
+    row = session.execute(sa.select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return row is not None and row[0] == action
+
+
+def has_action(session: Session, action: str) -> bool:
+    return session.execute(sa.select(AuditEvent.seq).where(AuditEvent.action == action).limit(1)).first() is not None
+
+
+def count_action(session: Session, action: str) -> int:
+    return int(session.execute(sa.select(sa.func.count()).where(AuditEvent.action == action)).scalar_one())

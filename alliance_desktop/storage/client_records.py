@@ -107,7 +107,10 @@ def client_summaries(s: Session, *, therapist_id: uuid.UUID | None, include_arch
     if client_ids is not None:
         stmt = stmt.where(Client.id.in_(list(client_ids)))
     if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # SQL lower() (SQLite's, like LIKE) folds ASCII letters only: fold the same letters here, or a
+        # pseudonym with "Ü" is never found ("ü" in the pattern, "Ü" in the column).
+        folded = "".join(c.lower() if c.isascii() else c for c in search)
+        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(sa.func.lower(Client.pseudonym).like(f"%{escaped}%", escape="\\"))
     if offset:
         stmt = stmt.offset(offset)

@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from alliance_desktop.storage import audit
 from alliance_desktop.storage.errors import (
     DamagedDatabase,
     DatabaseMissing,
@@ -35,6 +36,8 @@ from alliance_desktop.storage.errors import (
     NewerSchema,
     NotOurDatabase,
 )
+from alliance_desktop.storage.failures import storage_failures
+from alliance_desktop.storage.self_test import assert_safe
 
 #: ``PRAGMA application_id`` of every Alliance Desktop database ("ADK1").
 APPLICATION_ID = 0x41444B31
@@ -93,6 +96,22 @@ def check_file_before_open(path: Path) -> None:
         )
 
 
+def check_whole_pages(path: Path, con: Any) -> None:
+    """Refuse a main file that ends inside a page: it was cut short (RELIABILITY row 7).
+
+    SQLite only ever writes and truncates the main file in whole pages, and it
+    refuses a file shorter than the page count in its header by itself; but a
+    file cut *inside* its last page still opens (the missing tail reads as
+    zeros until that page is needed), so the remainder is checked here.
+    """
+    page_size = int(con.execute("PRAGMA page_size").fetchone()[0])
+    if page_size > 0 and path.stat().st_size % page_size:
+        raise DamagedDatabase(
+            "The clinic database file is cut short (it ends in the middle of a page): it is damaged. "
+            "Restore it from a backup. Nothing was changed."
+        )
+
+
 def read_identity(con: Any) -> tuple[int, int]:
     """(application_id, user_version) of an open, keyed connection."""
     app_id = con.execute("PRAGMA application_id").fetchone()[0]
@@ -124,11 +143,15 @@ class ClinicDatabase:
         self._write_engine = engine.execution_options(begin_immediate=True)
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        self.on_audit_commit: Callable[[int, str], None] | None = None
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work (deferred transaction, rolled back at the end)."""
-        with self._read() as session:
+        """A read-only unit of work (deferred transaction, rolled back at the end).
+
+        Disk and damage errors come out as StorageError subclasses (storage/failures.py).
+        """
+        with storage_failures(), self._read() as session:
             try:
                 yield session
             finally:
@@ -136,9 +159,19 @@ class ClinicDatabase:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
-        with self._write() as session, session.begin():
-            yield session
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error.
+
+        A full disk, an I/O error or a damaged page raise ``DiskFull``, ``DiskError`` or
+        ``DamagedDatabase`` after the rollback (storage/failures.py, RELIABILITY rows 5-6).
+        After a commit that appended audit entries, ``on_audit_commit(seq, hash)``
+        (when set) anchors the chain's new head outside the database (audit_anchor.py).
+        """
+        with storage_failures(), self._write() as session:
+            with session.begin():
+                yield session
+            head = session.info.pop(audit.HEAD_INFO_KEY, None)
+        if head is not None and self.on_audit_commit is not None:
+            self.on_audit_commit(*head)
 
     def dispose(self) -> None:
         """Close every pooled connection (used on lock and log-out: no key stays in SQLCipher)."""
@@ -173,8 +206,14 @@ def _make_engine(path: Path, data_key: bytes, on_connect: Callable[[Any], None])
 
 
 def _apply_pragmas(con: Any) -> None:
+    """Set the durability and privacy pragmas, then prove they hold (storage/self_test.py, row 37).
+
+    Every connection is checked before it reads a row: a connection that fails
+    raises ``UnsafeConfiguration`` and is closed by the creator.
+    """
     for pragma in _PRAGMAS:
         con.execute(pragma)
+    assert_safe(con)
 
 
 def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> ClinicDatabase:
@@ -189,6 +228,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
     probe = _raw_connect(path, data_key)
     try:
         app_id, version = read_identity(probe)
+        check_whole_pages(path, probe)
     finally:
         probe.close()
     verify_identity(app_id, version)

@@ -61,3 +61,21 @@ class MigrationFailed(StorageError):
         "Updating the database to this version of Alliance Desktop failed. "
         "The database was left as it was and a backup was made before the attempt."
     )
+
+
+class DiskFull(StorageError):
+    """SQLite reported SQLITE_FULL: the disk (or the database's page limit) has no room for this write."""
+
+    user_message = (
+        "Not saved: the disk that holds the clinic data is full. Free some space (or ask IT), then try again. "
+        "Everything saved before is intact."
+    )
+
+
+class DiskError(StorageError):
+    """SQLite reported an I/O error (SQLITE_IOERR): the disk failed a read, write or flush."""
+
+    user_message = (
+        "Not completed: the disk reported an input/output error, so this was not saved. "
+        "Everything saved before is intact. Try again; if it keeps happening, check the disk or ask IT."
+    )

@@ -3,11 +3,15 @@
 It replaces the wizard and the login rather than sitting in front of them:
 offering a fresh setup over a damaged clinic would invite someone to create a
 second, empty clinic and lose sight of the real one (DESIGN.md §4). It names
-the data folder so staff or IT know which files to restore.
+the data folder so staff or IT know which files to restore, and for a
+damaged or missing database or key file it offers "Restore from backup…"
+(ui/restore_dialog.py: the backup file plus the recovery key, since nobody
+can log in to a clinic that does not open).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -18,7 +22,8 @@ from alliance_desktop.ui import theme
 
 
 class ProblemWindow(QWidget):
-    def __init__(self, heading: str, message: str, folder: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, heading: str, message: str, folder: Path, parent: QWidget | None = None, *,
+                 restore: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Alliance Desktop")
         self.setMinimumWidth(640)
@@ -38,6 +43,11 @@ class ProblemWindow(QWidget):
         close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(open_button)
+        self.restore_button: QPushButton | None = None
+        if restore is not None:
+            self.restore_button = QPushButton("Restore from backup…")
+            self.restore_button.clicked.connect(restore)
+            buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,7 +31,17 @@ from hypothesis import strategies as st
 from alliance_desktop.config import DataPaths
 from alliance_desktop.core.clock import FakeClock
 from alliance_desktop.core.model import Role
-from alliance_desktop.services import alerts, caseload, client_course, clients, sessions
+from alliance_desktop.services import (
+    access_record,
+    alerts,
+    caseload,
+    client_course,
+    clients,
+    export_data,
+    report_data,
+    sessions,
+)
+from alliance_desktop.services import backup as backup_service
 from alliance_desktop.services.access import ClinicAccess
 from alliance_desktop.services.admin_users import add_user
 from alliance_desktop.services.authz import NotAllowed
@@ -52,6 +63,8 @@ class Clinic:
     ids: dict[str, uuid.UUID]
     clients: list[uuid.UUID]
     records: dict[uuid.UUID, dict[str, Any]]
+    backup_dir: Path
+    client_of_episode: dict[uuid.UUID, uuid.UUID]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +86,10 @@ def clinic(tmp_path_factory) -> Clinic:
         seed_course(logins[name], episode, (37.0, 37.5, 38.0, 37.0, 37.5, 29.0, 30.0),
                     (12, 13, 12, 14, 15, 19, 20), risk_at=(7,) if i % 2 else ())
         client_ids.append(c.client_id)
-    yield Clinic(access, logins, ids, client_ids, {c: records_of(admin, c) for c in client_ids})
+    records = {c: records_of(admin, c) for c in client_ids}
+    backup_dir = paths.root.parent / "backups"
+    backup_dir.mkdir()
+    yield Clinic(access, logins, ids, client_ids, records, backup_dir, {r["episode"]: c for c, r in records.items()})
     for s in logins.values():
         s.lock()
 
@@ -90,7 +106,9 @@ def records_of(s: Any, client_id: uuid.UUID) -> dict[str, Any]:
         response = db.execute(sa.select(Response.id).join(TherapySession, TherapySession.id == Response.session_id)
                               .where(TherapySession.episode_id == episode).limit(1)).scalar_one()
         alert = db.execute(sa.select(Alert.id).where(Alert.episode_id == episode).limit(1)).scalar_one()
-    return {"client": client_id, "episode": episode, "session": session_id, "response": response, "alert": alert}
+        pseudonym = db.execute(sa.select(Client.pseudonym).where(Client.id == client_id)).scalar_one()
+    return {"client": client_id, "episode": episode, "session": session_id, "response": response, "alert": alert,
+            "pseudonym": pseudonym}
 
 
 def owner_of(s: Any, client_id: uuid.UUID) -> uuid.UUID:
@@ -104,11 +122,47 @@ def last_seq(s: Any) -> int:
         return db.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar_one()
 
 
+READ_ACTIONS = ("client.viewed", "clients.viewed", "export.csv", "export.fhir", "export.research", "export.access",
+                "export.pdf")
+
+
 def reads_since(s: Any, seq: int) -> list[tuple[str, uuid.UUID | None, str | None, dict]]:
     with s.read() as db:
         return [tuple(r) for r in db.execute(
             sa.select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id, AuditEvent.details)
-            .where(AuditEvent.seq > seq, AuditEvent.action.in_(("client.viewed", "clients.viewed"))))]
+            .where(AuditEvent.seq > seq, AuditEvent.action.in_(READ_ACTIONS)))]
+
+
+def backups_since(s: Any, seq: int) -> int:
+    with s.read() as db:
+        return db.execute(sa.select(sa.func.count()).where(AuditEvent.seq > seq,
+                                                          AuditEvent.action == "backup.created")).scalar_one()
+
+
+def csv_export(s: Any, t: dict[str, Any]) -> tuple[Any, ...]:
+    scope = export_data.resolve_scope(s, client=t["pseudonym"])
+    with export_data.course_export(s, scope, kind="csv") as episodes:
+        return tuple(episodes)
+
+
+def fhir_caseload_export(s: Any, t: dict[str, Any], c: Clinic) -> tuple[Any, ...]:
+    owner_name = next(name for name, uid in c.ids.items() if uid == t["owner"])
+    scope = export_data.resolve_scope(s, therapist=owner_name)
+    with export_data.course_export(s, scope, kind="fhir", with_answers=False) as episodes:
+        return tuple(episodes)
+
+
+def pdf_report(s: Any, t: dict[str, Any]) -> Any:
+    """What the PDF exporter does: read the report's data, then record the export."""
+    data = report_data.client_report_data(s, t["episode"])
+    report_data.record_pdf_export(s, "client", [t["episode"]], pages=2)
+    return data
+
+
+def backup(s: Any, c: Clinic) -> Any:
+    summary = backup_service.create_backup(s, c.backup_dir)
+    summary.path.unlink()
+    return summary
 
 
 # -- actions: (name, kind, call) ---------------------------------------------------------------------
@@ -132,6 +186,12 @@ ACTIONS: dict[str, tuple[str, Call]] = {
     "record_session": ("schedule", lambda s, t, c: sessions.record_session(s, t["episode"], date(2026, 1, 5))),
     "reassign": ("reassign", lambda s, t, c: clients.assign_therapist(
         s, t["client"], c.ids[THERAPISTS[hash(t["client"]) % 3]])),
+    # exports: the widest reads there are (services/export_data.py, access_record.py, report_data.py, backup.py)
+    "export_csv_client": ("read", lambda s, t, c: csv_export(s, t)),
+    "export_fhir_caseload": ("read_list", lambda s, t, c: fhir_caseload_export(s, t, c)),
+    "export_access": ("read", lambda s, t, c: access_record.access_record(s, client_id=t["client"])),
+    "export_pdf": ("read", lambda s, t, c: pdf_report(s, t)),
+    "backup": ("backup", lambda s, t, c: backup(s, c)),
 }
 
 
@@ -146,6 +206,7 @@ def allowed(kind: str, role: Role, user_id: uuid.UUID, owner: uuid.UUID) -> bool
         "write": own,
         "schedule": own or role is Role.ADMIN,
         "reassign": role is Role.ADMIN,
+        "backup": role is Role.ADMIN,
     }[kind]
 
 
@@ -162,6 +223,7 @@ class Tally:
     unauthorized_reads: int = 0
     reads: int = 0
     audited_reads: int = 0
+    succeeded: dict[str, int] = field(default_factory=dict)
 
 
 TALLY = Tally()
@@ -184,10 +246,14 @@ def check_one(clinic: Clinic, user: str, client_id: uuid.UUID, action: str) -> N
     except InvalidInput:
         assert ok, f"{user} got past the role check of {action}"
         return
+    TALLY.succeeded[action] = TALLY.succeeded.get(action, 0) + 1
     if not ok:
         TALLY.unauthorized_reads += 1
         raise AssertionError(f"{user} ({s.user.role}) could {action} a client of another therapist")
     if kind in ("write", "schedule", "reassign"):
+        return
+    if kind == "backup":
+        assert backups_since(s, before) == 1, "a backup was not audited"
         return
     # a read: it shows only clients this user may see, and the log names each of them
     shown = shown_clients(result) | ({client_id} if kind in ("read", "admin_read") else set())
@@ -201,8 +267,12 @@ def check_one(clinic: Clinic, user: str, client_id: uuid.UUID, action: str) -> N
     named: set[uuid.UUID] = set()
     for act, actor, target, details in entries:
         assert actor == s.user.id
-        if act == "client.viewed":
+        if act == "client.viewed" or (act.startswith("export.") and details.get("scope") == "client"):
             named.add(uuid.UUID(target))
+        elif act == "export.pdf":
+            named.update(clinic.client_of_episode[uuid.UUID(e)] for e in details["episodes"])
+        elif act.startswith("export."):  # a therapist's caseload: every client of that therapist now
+            named.update(cid for cid in clinic.clients if owner_of(s, cid) == uuid.UUID(target))
         else:
             named.update(uuid.UUID(x) for x in details["clients"])
     TALLY.reads += len(shown)
@@ -230,3 +300,4 @@ def test_the_property_ran_and_met_the_bar(clinic):
           f"{TALLY.unauthorized_reads} unauthorized reads, {TALLY.audited_reads}/{TALLY.reads} reads audited")
     assert TALLY.calls >= TRIPLES and TALLY.unauthorized_reads == 0 and TALLY.audited_reads == TALLY.reads
     assert TALLY.refused > 0 and TALLY.reads > 0
+    assert set(TALLY.succeeded) == set(ACTIONS), f"never allowed: {set(ACTIONS) - set(TALLY.succeeded)}"

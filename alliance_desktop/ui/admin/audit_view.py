@@ -39,15 +39,23 @@ PAGE = 100
 BAD = "#fbe3d3"
 
 
-def verdict_text(entries: int, first_bad: int | None) -> str:
-    if first_bad is None:
-        return f"✓ Chain verified: all {entries} entries are intact and linked."
-    return (f"✗ Chain broken: entry #{first_bad} does not match its hash or its link to the entry before. "
-            "Entries from there on cannot be trusted; keep this database and contact support.")
+def verdict_text(entries: int, first_bad: int | None, anchor_problem: str = "", earlier_alerts: int = 0) -> str:
+    """The chain's verdict; ``anchor_problem``: the outside check's finding (an older copy, cut-off entries)."""
+    if anchor_problem:
+        text = f"✗ {anchor_problem}"
+    elif first_bad is None:
+        text = f"✓ Chain verified: all {entries} entries are intact and linked."
+    else:
+        text = (f"✗ Chain broken: entry #{first_bad} does not match its hash or its link to the entry before. "
+                "Entries from there on cannot be trusted; keep this database and contact support.")
+    if earlier_alerts:
+        text += (f" Earlier log-ins found {earlier_alerts} problem(s) with the log (see the "
+                 "'audit.integrity_failed' entries).")
+    return text
 
 
 class AuditView(QWidget):
-    verified = Signal(object)  # ChainReport
+    verified = Signal(object)  # services.audit_integrity.AuditIntegrity
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,12 +156,15 @@ class AuditView(QWidget):
         theme.set_role(self.verdict, theme.ERROR)
         self._restyle()
 
-    def _verified(self, report) -> None:  # noqa: ANN001 - ChainReport
+    def _verified(self, report) -> None:  # noqa: ANN001 - AuditIntegrity
         self._task = None
         self.verify_button.setEnabled(True)
         self.first_bad = report.first_bad_seq
-        self.verdict.setText(verdict_text(report.entries, report.first_bad_seq))
-        theme.set_role(self.verdict, theme.SUCCESS if report.intact else theme.ERROR)
+        anchor_problem = report.message() if report.chain_first_bad is None else ""
+        self.verdict.setText(verdict_text(report.entries, report.first_bad_seq, anchor_problem,
+                                          report.earlier_alerts))
+        clean = report.intact and not report.earlier_alerts
+        theme.set_role(self.verdict, theme.SUCCESS if clean else theme.ERROR)
         self._restyle()
         total = self.page.total if self.page else 0
         if report.first_bad_seq is not None:

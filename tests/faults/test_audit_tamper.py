@@ -1,0 +1,199 @@
+"""RELIABILITY row 36: edits, deletions, reordering, cut-off entries and an older database are detected.
+
+Each tampering is done below the services, with the data key, as someone
+with the key and the files could. Detection is checked where staff meet it:
+at the next unlock (``session.audit_integrity`` and the warning in the main
+window) and in the audit viewer's verification (``verify_audit_chain``),
+which names the first bad entry.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from alliance_desktop.services.audit_integrity import AnchorStatus, anchor_path
+from alliance_desktop.services.audit_view import verify_audit_chain
+from alliance_desktop.storage.keys import KeyFile
+from alliance_desktop.storage.tables import AuditEvent
+from tests.support import ADMIN_PASSWORD, ADMIN_USER
+from tests.ui.conftest import _private_settings_folder, fake_printer, make_shell  # noqa: F401
+
+ENTRIES = 12
+
+
+def db_files(paths) -> list[Path]:
+    return [paths.database, Path(f"{paths.database}-wal"), Path(f"{paths.database}-shm")]
+
+
+@pytest.fixture
+def logged(clinic):
+    """A clinic with a dozen extra entries, locked (so its files are checkpointed and closed)."""
+    s = clinic.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    for n in range(ENTRIES):
+        s.record("test.entry", details={"n": n})
+    s.lock()
+    return clinic
+
+
+def tamper(clinic, change) -> None:
+    key = KeyFile.load(clinic.paths.keyfile).unlock_user(ADMIN_USER, ADMIN_PASSWORD)
+    from alliance_desktop.storage.engine import open_database
+
+    db = open_database(clinic.paths.database, key)  # no anchoring: the tamperer does not update the anchor
+    try:
+        with db.write() as s:
+            change(s)
+    finally:
+        db.dispose()
+
+
+def seq_of_nth(s, n: int) -> int:
+    return s.execute(sa.select(AuditEvent.seq).where(AuditEvent.action == "test.entry")
+                     .order_by(AuditEvent.seq).offset(n).limit(1)).scalar_one()
+
+
+def edit(s):
+    seq = seq_of_nth(s, 3)
+    s.execute(sa.update(AuditEvent).where(AuditEvent.seq == seq).values(details={"n": 99}))
+    return seq
+
+
+def delete_middle(s):
+    seq = seq_of_nth(s, 5)
+    s.execute(sa.delete(AuditEvent).where(AuditEvent.seq == seq))
+
+
+def reorder(s):
+    a, b = seq_of_nth(s, 6), seq_of_nth(s, 7)
+    s.execute(sa.update(AuditEvent).where(AuditEvent.seq == a).values(seq=-1))
+    s.execute(sa.update(AuditEvent).where(AuditEvent.seq == b).values(seq=a))
+    s.execute(sa.update(AuditEvent).where(AuditEvent.seq == -1).values(seq=b))
+
+
+def cut_tail(s):
+    top = s.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar_one()
+    s.execute(sa.delete(AuditEvent).where(AuditEvent.seq > top - 3))
+
+
+def rewrite_chain(s):
+    """Edit an entry and recompute every hash after it: the chain inside holds, the anchor does not."""
+    from alliance_desktop.storage import audit
+
+    rows = s.execute(sa.select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+    prev = audit.GENESIS_HASH
+    for row in rows:
+        if row.action == "test.entry" and row.details == {"n": 4}:
+            row.details = {"n": 44}
+        row.prev_hash = prev
+        row.hash = audit._entry_hash(prev, row.seq, row.at, row.actor_id, row.action, row.target_kind,
+                                     row.target_id, row.details)
+        prev = row.hash
+    s.flush()
+
+
+CASES = {"edit": edit, "delete": delete_middle, "reorder": reorder, "cut-tail": cut_tail, "rewrite": rewrite_chain}
+
+
+def first_bad_expected(clinic, case: str) -> int:
+    with_key = KeyFile.load(clinic.paths.keyfile).unlock_user(ADMIN_USER, ADMIN_PASSWORD)
+    from alliance_desktop.storage.engine import open_database
+
+    db = open_database(clinic.paths.database, with_key)
+    try:
+        with db.read() as s:
+            top = s.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar_one()
+            nth = {"edit": 3, "delete": 5, "reorder": 6}
+            # A recomputed chain is only known to differ at the anchored head (the newest entry).
+            return seq_of_nth(s, nth[case]) if case in nth else (top if case == "rewrite" else top - 2)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_tampering_is_detected_at_unlock_and_in_the_viewer(logged, case):
+    expected = first_bad_expected(logged, case)
+    tamper(logged, CASES[case])
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        found = session.audit_integrity
+        assert found is not None and not found.intact, case
+        assert found.first_bad_seq == expected, (case, found)
+        assert found.message()
+        report = verify_audit_chain(session)
+        if case in ("cut-tail", "rewrite"):
+            # the anchor moved on at the unlock (recording the problem); the log itself keeps the record
+            assert report.earlier_alerts == 1
+        else:
+            assert not report.intact and report.first_bad_seq == expected
+    finally:
+        session.lock()
+
+
+def test_an_older_copy_of_the_database_is_detected(logged):
+    paths = logged.paths
+    old = paths.root / "old-copy"
+    old.mkdir()
+    for f in db_files(paths):
+        if f.exists():
+            shutil.copy2(f, old / f.name)
+    s = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    for n in range(5):
+        s.record("test.later", details={"n": n})
+    s.lock()
+    for f in db_files(paths):  # swap the older database in (the anchor file stays)
+        f.unlink(missing_ok=True)
+        if (old / f.name).exists():
+            shutil.copy2(old / f.name, f)
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        found = session.audit_integrity
+        assert found.anchor is AnchorStatus.ROLLED_BACK and found.first_bad_seq == found.entries + 1
+        assert "older copy" in found.message()
+        assert verify_audit_chain(session).earlier_alerts == 1
+    finally:
+        session.lock()
+
+
+def test_a_deleted_or_forged_anchor_is_reported(logged):
+    path = anchor_path(logged.paths)
+    raw = path.read_bytes()
+    path.unlink()
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    assert session.audit_integrity.anchor is AnchorStatus.MISSING
+    session.lock()
+    path.write_bytes(raw.replace(b'"seq": ', b'"seq": 1'))
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    assert session.audit_integrity.anchor is AnchorStatus.FORGED
+    session.lock()
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)  # re-anchored: normal work goes on
+    assert session.audit_integrity.intact and session.audit_integrity.anchor is AnchorStatus.OK
+    session.lock()
+
+
+def test_normal_work_keeps_the_anchor_in_step_and_leaks_nothing(logged, data_paths):
+    for _ in range(3):
+        session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+        assert session.audit_integrity.intact and session.audit_integrity.anchor is AnchorStatus.OK
+        session.record("test.more")
+        session.lock()
+    text = anchor_path(data_paths).read_text()
+    assert set(__import__("json").loads(text)) == {"format", "version", "seq", "hash", "mac"}
+
+
+def test_the_main_window_warns_whoever_logs_in(qtbot, make_shell, logged):
+    from tests.ui.helpers import log_in
+
+    tamper(logged, edit)
+    main = log_in(qtbot, make_shell(logged))
+    assert main.audit_warning.isVisibleTo(main) and "altered" in main.audit_warning.text()
+
+
+def test_a_clean_login_shows_no_warning(qtbot, make_shell, logged):
+    from tests.ui.helpers import log_in
+
+    main = log_in(qtbot, make_shell(logged))
+    assert not main.audit_warning.isVisibleTo(main)
