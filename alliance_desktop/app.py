@@ -68,6 +68,23 @@ def display_available(environ: Mapping[str, str], platform: str) -> bool:
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+class _ReportExporterOnDemand:
+    """The staff workspace's PDF exporter (reports is wired in here, never imported by ui).
+
+    The reports package is imported on the first export, not at start: the login
+    window must not wait for PDF code nobody may use today.
+    """
+
+    def __getattr__(self, name: str) -> object:
+        from alliance_desktop.reports.exporter import PdfReportExporter
+
+        return getattr(PdfReportExporter(), name)
+
+
+def _report_exporter() -> object:
+    return _ReportExporterOnDemand()
+
+
 def demo_banner(user: str, password: str) -> str:
     # The line break keeps "(user …, password …)" on one line: a password broken at a hyphen misleads.
     return (f"Demo clinic — made-up data, deleted when you close the app\n"
@@ -129,6 +146,16 @@ def _run_gui(paths: DataPaths, options: StartOptions, demo_builder: DemoBuilder,
 
 def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, demo_builder: DemoBuilder,
                  access_factory: Callable[[DataPaths], ClinicAccess], out: TextIO | None) -> int:
+    if not options.demo:  # a network share or sync folder is refused before anything is created there
+        from alliance_desktop.services.data_folder import UnsafeDataFolder, check_data_folder
+
+        try:
+            check_data_folder(paths.root)
+        except UnsafeDataFolder as unsafe:
+            print(unsafe.user_message, file=sys.stderr)
+            _show_alone(app, ProblemWindow("Alliance Desktop cannot use this data folder", unsafe.user_message,
+                                           paths.root), options, out)
+            return EXIT_REFUSED
     try:
         paths.ensure()
     except OSError as problem:
@@ -158,7 +185,7 @@ def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, dem
                 traceback.print_exc()
                 demo_problem = "The demo clinic could not be created. Details were printed to the terminal."
         controller = ShellController(access, initial_user=user, kiosk_on_login=options.kiosk)
-        windows = ShellWindows(controller, ViewOptions(banner=banner))
+        windows = ShellWindows(controller, ViewOptions(banner=banner, reports=_report_exporter()))
         app.setQuitOnLastWindowClosed(False)  # switching screens hides windows; quitting is explicit
         controller.quitRequested.connect(app.quit)
         app.aboutToQuit.connect(controller.shutdown)  # window-system quits (logout of the desktop)
@@ -231,15 +258,19 @@ def _bench_log_in(controller: ShellController, login: tuple[str, str]) -> bool:
     A wrong password is refused as at the login window (and counts towards its backoff).
     """
     from alliance_desktop.services.errors import ServiceError, StorageError
+    from alliance_desktop.ui.login import log_in
     from alliance_desktop.ui.messages import staff_message
 
     user, password = login
     try:
-        session = controller.access.unlock(user, password)
+        attempt = log_in(controller.access, user, password, kiosk_first=controller.kiosk_on_login)
     except (ServiceError, StorageError) as problem:
         print(f"Log-in refused: {staff_message(problem)}", file=sys.stderr)
         return False
-    controller.open_session(session)
+    if attempt.session is not None:
+        controller.open_session(attempt.session)
+    else:
+        controller.kiosk_before_open(attempt.checked, attempt.clinic_name)
     return True
 
 
@@ -259,9 +290,21 @@ def _quit_once_shown(app: QApplication, windows: ShellWindows, out: TextIO | Non
         app.processEvents()  # expose and paint the window before we call it shown
         if name_window:
             print(f"window {type(window).__name__}", file=out or sys.stdout, flush=True)
+        if not getattr(windows.controller.kiosk, "ready", True):
+            # A kiosk painted before its database opened: say "shown" now, quit once it is ready
+            # (or has failed: then a problem window is shown and named instead).
+            print("shown", file=out or sys.stdout, flush=True)
+            windows.controller.kioskReady.connect(lambda: _say_ready_and_quit(app, out))
+            windows.windowShown.connect(lambda other: _say_ready_and_quit(app, out, failed=type(other).__name__))
+            return
         QTimer.singleShot(0, lambda: _say_shown_and_quit(app, out))
 
     windows.windowShown.connect(shown)
+
+
+def _say_ready_and_quit(app: QApplication, out: TextIO | None, failed: str = "") -> None:
+    print(f"not ready: {failed}" if failed else "ready", file=out or sys.stdout, flush=True)
+    app.exit(0 if not failed else 1)
 
 
 def _say_shown_and_quit(app: QApplication, out: TextIO | None) -> None:

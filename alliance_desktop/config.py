@@ -33,6 +33,11 @@ class DataPaths:
         return self.root / "clinic.keys"
 
     @property
+    def display_label(self) -> Path:
+        """The clinic's name sealed under the data key, for the kiosk's first screen (storage/display_label.py)."""
+        return self.root / "clinic.label"
+
+    @property
     def unlock_failures(self) -> Path:
         """Failed-unlock counter; holds no PHI. Moved into the audit log on the next unlock."""
         return self.root / "unlock-failures.json"

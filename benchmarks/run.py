@@ -46,10 +46,22 @@ def _collectors() -> list[tuple[str, Collector]]:
         pass
     else:
         found.append(("workspace", lambda quick, size: workspace_metrics.collect(quick, size)))
+    try:
+        from benchmarks import report_metrics
+    except ImportError:
+        pass
+    else:
+        found.append(("reports", lambda quick, size: report_metrics.collect(quick, size)))
+    from benchmarks import backup_metrics, memory_metrics
+
+    found.append(("backup", lambda quick, size: backup_metrics.collect(quick, size)))
+    found.append(("memory", lambda quick, size: memory_metrics.collect(quick, size)))
     return found
 
 
-def _fmt(seconds: float) -> str:
+def _fmt(seconds: float, unit: str = "s") -> str:
+    if unit != "s":  # a size (MB) or a count: shown as it is
+        return f"{seconds:.1f} {unit}"
     if seconds >= 1:
         return f"{seconds:.3f} s"
     if seconds >= 1e-3:
@@ -64,7 +76,8 @@ def render(metrics: list[Metric], errors: list[str]) -> str:
         ratio = ""
         if m.baseline and m.baseline in by_name:
             ratio = f"{m.median / by_name[m.baseline].median:.2f}"
-        rows.append((m.name, str(len(m.samples)), _fmt(m.median), _fmt(m.p95), m.baseline or "", ratio, m.target))
+        rows.append((m.name, str(len(m.samples)), _fmt(m.median, m.unit), _fmt(m.p95, m.unit), m.baseline or "", ratio,
+                     m.target))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -33,7 +33,7 @@ import shlex
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -539,8 +539,33 @@ def setup(gui: bool = False, force: bool = False) -> Path:
 # --------------------------------------------------------------------------- commands
 
 
+#: Command-line tools some tests drive, and the Debian package of each: I/O errors are injected
+#: with fiu-run (RELIABILITY row 5), PDFs are rendered and read with poppler (pdftoppm,
+#: pdffonts, pdftotext), write ordering is traced with strace (row 4).
+TEST_TOOLS = (("fiu-run", "fiu-utils"), ("pdftoppm", "poppler-utils"), ("strace", "strace"))
+
+
+def missing_test_tools(which: Callable[[str], str | None] = shutil.which) -> list[str]:
+    """Debian packages of the test tools not on PATH."""
+    return [package for tool, package in TEST_TOOLS if which(tool) is None]
+
+
+def ensure_test_tools() -> None:
+    """Install the tools the tests drive (as root with apt-get); otherwise say which tests will skip."""
+    missing = missing_test_tools()
+    if not missing:
+        return
+    if can_apt():
+        step("Installing test tools: " + " ".join(missing))
+        apt_install(missing)
+        return
+    warn("the tests that need " + ", ".join(missing) + " will be skipped (each says why); install them with:\n    "
+         + apt_install_line(missing))
+
+
 def command_test(pytest_args: Sequence[str]) -> int:
     python = setup(gui=False)
+    ensure_test_tools()
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"  # headless always: never open windows on a desktop
     env.setdefault("LANG", "C.UTF-8")

@@ -5,7 +5,7 @@
 
 Runs ``pyside6-lupdate`` over the client-facing modules: new strings appear
 as "unfinished" for the translator, existing translations are kept, strings
-that left the code are marked obsolete (``-no-obsolete`` drops them). English gets a file with the plural forms
+that left the code are marked obsolete and kept (see the note on -no-obsolete below). English gets a file with the plural forms
 only. The
 ``.qm`` files are built from these by ``alliance_desktop.ui.i18n.compile_translations``
 (tests and the kiosk start do that), so they are never committed.
@@ -31,7 +31,9 @@ SOURCES = [
 
 def main() -> int:
     tool = Path(sys.executable).parent / "pyside6-lupdate"
-    base = [str(tool) if tool.exists() else "pyside6-lupdate", "-no-obsolete",
+    # No -no-obsolete: this lupdate does not see QCoreApplication.translate(..., n) plural calls in
+    # Python (the exit PIN countdown), and with -no-obsolete it would delete their translations.
+    base = [str(tool) if tool.exists() else "pyside6-lupdate",
             *(str(p.relative_to(ROOT)) for p in SOURCES)]
     translated = subprocess.run([*base, "-ts", *(str(ts_path(lang).relative_to(ROOT)) for lang in TRANSLATED)],
                                 cwd=ROOT, check=False).returncode

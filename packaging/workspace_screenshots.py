@@ -156,13 +156,22 @@ def main() -> None:
         window = MainWindow(session, idle_minutes=5)
         shoot(app, window, out("admin-users"))
         for attr, name in (("settings", "admin-settings"), ("instruments", "admin-instruments"),
-                           ("clients", "admin-clients")):
+                           ("clients", "admin-clients"), ("backup", "admin-backup")):
             window.tabs.setCurrentWidget(getattr(window, attr))
             shoot(app, window, out(name))
         window.tabs.setCurrentWidget(window.audit)
         window.audit.verify()
         wait_for(app, lambda: not window.audit.busy)
         shoot(app, window, out("audit"))
+        from alliance_desktop.ui.line_calibration_dialog import LineCalibrationDialog
+
+        calibration = LineCalibrationDialog(window)
+        calibration.show()
+        for _ in range(5):
+            app.processEvents()
+        calibration.grab().save(str(out("line-calibration")))
+        print("saved", out("line-calibration"))
+        calibration.reject()
         window.close()
         session.lock()
 

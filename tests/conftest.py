@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -55,3 +56,48 @@ def session(clinic):
     s = clinic.unlock(ADMIN_USER, ADMIN_PASSWORD)
     yield s
     s.lock()
+
+
+def _application():
+    """The shared QApplication if a test already made one; never imports Qt for Qt-free tests."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()
+
+
+@pytest.fixture(autouse=True)
+def _restore_application_look():
+    """Undo a test's change to the application's style, palette, font or style sheet.
+
+    Tests that start the real app (tests/ui/test_app.py, the canary and fault tests)
+    apply the staff theme to the one QApplication every test shares. Its style sheet
+    gives every QPushButton a 24 px minimum height, which overrode the kiosk keypad's
+    own minimum size in later widget tests and made them depend on the order the
+    tests ran in. Defined here, not in tests/ui, because those tests live in several folders.
+    """
+    app = _application()
+    before = None
+    if app is not None:
+        from PySide6.QtGui import QFont, QPalette
+
+        before = (app.styleSheet(), app.style().name(), QPalette(app.palette()), QFont(app.font()))
+    yield
+    app = _application()
+    if app is None:
+        return
+    from PySide6.QtWidgets import QStyleFactory
+
+    if before is None:  # the app was made during this test: back to Qt's own look
+        app.setStyleSheet("")
+        return
+    sheet, style, palette, font = before
+    if app.style().name() != style:
+        app.setStyle(QStyleFactory.create(style))
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
+    if app.palette() != palette:
+        app.setPalette(palette)
+    if app.font() != font:
+        app.setFont(font)

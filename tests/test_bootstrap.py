@@ -151,3 +151,10 @@ def test_pytest_exit_5_is_reported_as_a_failure(bootstrap) -> None:
     assert "no tests" in bootstrap.pytest_outcome(5)
     assert "failure" in bootstrap.pytest_outcome(5)
     assert bootstrap.pytest_outcome(0) == "passed"
+
+
+def test_the_test_tools_are_named_by_their_debian_packages(bootstrap):
+    """The test command installs what the fault and report tests drive (fiu, poppler, strace) when it can."""
+    present = {"pdftoppm"}
+    assert bootstrap.missing_test_tools(lambda tool: tool if tool in present else None) == ["fiu-utils", "strace"]
+    assert bootstrap.missing_test_tools(lambda tool: tool) == []

@@ -20,7 +20,7 @@ class CommandError(Exception):
 
 # Each command lives in its own module with a ``register(subparsers)`` function; the
 # module imports what it needs inside the command, so ``--help`` stays fast.
-_COMMAND_MODULES = ("demo_db", "export")
+_COMMAND_MODULES = ("demo_db", "export", "backup")
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

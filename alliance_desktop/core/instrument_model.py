@@ -12,12 +12,12 @@ labels, risk explanations, licence) is plain English.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from alliance_desktop.core.change import at_least
 from alliance_desktop.core.direction import Direction
+from alliance_desktop.core.frozen_map import FrozenMap
 from alliance_desktop.core.instrument_parameters import (
     Band,
     Cutoff,
@@ -30,38 +30,9 @@ from alliance_desktop.core.instrument_parameters import (
 if TYPE_CHECKING:  # pragma: no cover
     from alliance_desktop.core.wording_packs import WordingPack
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 #: The scale id of an instrument's total score (subscales use their own ids).
 TOTAL = "total"
-
-
-class FrozenMap(Mapping[K, V]):
-    """An immutable, hashable mapping (a dict copy behind a read-only face)."""
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = dict(data or {})
-        self._hash: int | None = None
-
-    def __getitem__(self, key: K) -> V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
 
 
 LocalText = FrozenMap[str, str]

@@ -21,8 +21,12 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from alliance_desktop.core.instrument_model import FrozenMap, Instrument
+from alliance_desktop.core.frozen_map import FrozenMap
+
+if TYPE_CHECKING:
+    from alliance_desktop.core.instrument_model import Instrument
 
 #: Languages the kiosk offers, in the order of the language choice (CLINICAL.md: en, de, fr, it).
 KIOSK_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "it")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,15 @@ MAX_DISPLAY_NAME = 200
 class ClinicState(enum.Enum):
     NEW = "new"  # empty folder: run the setup wizard
     READY = "ready"  # database and key file present: log in
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLogin:
+    """A user whose password opened their wrap of the data key; the database is not open yet."""
+
+    username: str
+    data_key: bytes = field(repr=False)
+    database_id: str
 
 
 class ClinicAccess:
@@ -94,6 +104,7 @@ class ClinicAccess:
         self, *, clinic_name: str, username: str, display_name: str, password: str, recovery_key: str
     ) -> None:
         """Create the encrypted database, its first admin account and the key file."""
+        from alliance_desktop.services import audit_integrity
         from alliance_desktop.storage import audit, repositories
         from alliance_desktop.storage.engine import create_database
         from alliance_desktop.storage.keys import KeyFile, new_data_key, normalize_recovery_key
@@ -132,7 +143,9 @@ class ClinicAccess:
         db = create_database(pending, data_key)
         try:
             upgrade_to_head(db)
+            audit_integrity.anchor_new_clinic(db, self.paths, data_key)
             with db.write() as s:
+                audit.append(s, at=now, action=audit_integrity.ANCHOR_CREATED, details={"reason": "new"})
                 repositories.set_setting(s, "clinic_name", name, now)
                 repositories.set_setting(s, "database_id", database_id, now)
                 admin = repositories.add_user(
@@ -165,6 +178,14 @@ class ClinicAccess:
 
     def unlock(self, username: str, password: str) -> ClinicSession:
         """Password → data key → open database → session. Wrong password never touches the database."""
+        return self.open_checked(self.check_password(username, password))
+
+    def check_password(self, username: str, password: str) -> CheckedLogin:
+        """The first half of :meth:`unlock`: the password opens this user's wrap of the data key.
+
+        Nothing of the database layer is imported or opened here, so a kiosk
+        can paint its first screen between this and :meth:`open_checked`.
+        """
         self.state()
         wait = self.backoff_seconds()
         if wait > 0:
@@ -177,7 +198,17 @@ class ClinicAccess:
         except WrongSecret:
             self.failures.record(self.clock.now())
             raise WrongPassword() from None
-        return self._open_session(normalize_username(username), data_key, "login")
+        return CheckedLogin(normalize_username(username), data_key, keyfile.database_id)
+
+    def open_checked(self, login: CheckedLogin) -> ClinicSession:
+        """The second half of :meth:`unlock`: open (or migrate) the database and start the session."""
+        return self._open_session(login.username, login.data_key, "login")
+
+    def sealed_clinic_name(self, login: CheckedLogin) -> str | None:
+        """The clinic's name as last sealed beside the database, or None (then open the database to know it)."""
+        from alliance_desktop.storage.display_label import read_label
+
+        return read_label(self.paths.display_label, login.data_key, login.database_id)
 
     def unlock_with_recovery_key(self, recovery_key: str, username: str, new_password: str) -> ClinicSession:
         """Set a new password for ``username`` using the clinic's recovery key."""
@@ -212,9 +243,14 @@ class ClinicAccess:
         from alliance_desktop.services.clinic_session import ClinicSession
         from alliance_desktop.storage import audit, repositories
 
+        from alliance_desktop.services import audit_integrity
+
         db = self._open_or_migrate(data_key)
         now = self.clock.now()
         try:
+            # Before this login writes anything: is the audit log as it was left? (RELIABILITY row 36)
+            integrity = audit_integrity.check(db, self.paths, data_key)
+            audit_integrity.start_anchoring(db, self.paths, data_key, integrity, now)
             with db.write() as s:
                 user = repositories.user_by_username(s, username)
                 if user is None or not user.active:
@@ -227,8 +263,22 @@ class ClinicAccess:
             db.dispose()
             raise
         self.failures.clear()
-        return ClinicSession(paths=self.paths, db=db, user=user, clinic_name=name, data_key=data_key,
-                             clock=self.clock, kdf=self.kdf)
+        self._refresh_sealed_name(data_key, name)
+        session = ClinicSession(paths=self.paths, db=db, user=user, clinic_name=name, data_key=data_key,
+                                clock=self.clock, kdf=self.kdf)
+        session.audit_integrity = integrity
+        return session
+
+    def _refresh_sealed_name(self, data_key: bytes, name: str) -> None:
+        """Keep the kiosk's sealed copy of the clinic name in step with the database (best effort)."""
+        from alliance_desktop.storage.display_label import read_label, write_label
+
+        try:
+            database_id = self._load_keyfile().database_id
+            if read_label(self.paths.display_label, data_key, database_id) != name:
+                write_label(self.paths.display_label, data_key, database_id, name)
+        except (OSError, DamagedKeyFile):
+            pass  # only the kiosk's first paint waits for the database then; nothing is lost
 
     def _open_or_migrate(self, data_key: bytes) -> ClinicDatabase:
         from alliance_desktop.storage.engine import OutdatedSchema, open_database

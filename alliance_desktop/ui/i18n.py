@@ -14,8 +14,6 @@ the previous one first, so a German string never survives into French.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,6 +52,8 @@ def lrelease_command() -> str | None:
         candidate = here / name
         if candidate.exists():
             return str(candidate)
+    import shutil  # here, not at the top: the kiosk imports this module on its way to the first paint
+
     return shutil.which("pyside6-lrelease")
 
 
@@ -78,6 +78,8 @@ def compile_translations(folder: Path | None = None, languages: Iterable[str] = 
         tool = tool or lrelease_command()
         if tool is None:
             raise RuntimeError(f"{qm.name} is missing and pyside6-lrelease was not found to build it from {ts.name}.")
+        import subprocess
+
         done = subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], capture_output=True, text=True,
                               timeout=120, check=False)
         if done.returncode != 0 or not qm.exists():

@@ -9,6 +9,7 @@ password", so nobody keeps retrying a password that was right all along.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,17 +23,51 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_desktop.services.errors import ServiceError, StorageError, UnlockBackoff, WrongPassword
+from alliance_desktop.services.errors import (
+    DamagedDatabase,
+    EmptyDatabaseFile,
+    ServiceError,
+    StorageError,
+    UnlockBackoff,
+    WrongPassword,
+)
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.busy import busy
 from alliance_desktop.ui.messages import staff_message
 
 if TYPE_CHECKING:
-    from alliance_desktop.services.access import ClinicAccess
+    from alliance_desktop.services.access import CheckedLogin, ClinicAccess
     from alliance_desktop.ui.password_dialogs import RecoveryDialog
     from alliance_desktop.services.clinic_session import ClinicSession
 
 COUNTDOWN_TICK_MS = 500
+#: Errors after the right password that only a restore from backup can fix (RELIABILITY row 7).
+#: (A damaged key file stays on this screen: it is reported here, and a restore from the start screen fixes it.)
+_RESTORABLE = (DamagedDatabase, EmptyDatabaseFile)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAttempt:
+    """A right password: an open session, or (kiosk first) the checked login and the sealed clinic name."""
+
+    checked: CheckedLogin
+    session: ClinicSession | None
+    clinic_name: str = ""
+
+
+def log_in(access: ClinicAccess, username: str, password: str, *, kiosk_first: bool = False) -> LoginAttempt:
+    """Check the password, then open the database, unless a kiosk can paint its welcome screen first.
+
+    With ``kiosk_first`` and a sealed copy of the clinic's name at hand, the
+    database stays closed: the shell shows the kiosk and opens it after the
+    first paint (``ShellController.kiosk_before_open``). Raises what
+    ``ClinicAccess.unlock`` raises.
+    """
+    checked = access.check_password(username, password)
+    name = access.sealed_clinic_name(checked) if kiosk_first else None
+    if name is not None:
+        return LoginAttempt(checked, None, name)
+    return LoginAttempt(checked, access.open_checked(checked))
 
 
 def backoff_text(seconds: float) -> str:
@@ -44,6 +79,11 @@ class LoginWindow(QWidget):
     """Emits ``unlocked(ClinicSession)``; the shell decides what comes next."""
 
     unlocked = Signal(object)
+    #: (CheckedLogin, clinic name): the password is right and, as asked with ``kiosk_first``, the
+    #: database is left closed for the kiosk to open after its first paint
+    checkedForKiosk = Signal(object, str)
+    #: the password was right but the clinic's files are damaged: the shell shows the damaged screen
+    damaged = Signal(str)
 
     def __init__(
         self,
@@ -52,10 +92,12 @@ class LoginWindow(QWidget):
         username: str = "",
         notice: str = "",
         banner: str = "",
+        kiosk_first: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._access = access
+        self._kiosk_first = kiosk_first
         self._recovery: RecoveryDialog | None = None
         self.setWindowTitle("Alliance Desktop — log in")
         self.setMinimumWidth(600)
@@ -144,7 +186,8 @@ class LoginWindow(QWidget):
         self.notice.hide()
         try:
             with busy(self.login_button, self.username, self.password, self.forgot_button):
-                session = self._access.unlock(self.username.text(), self.password.text())
+                attempt = log_in(self._access, self.username.text(), self.password.text(),
+                                 kiosk_first=self._kiosk_first)
         except UnlockBackoff:
             self._tick()
             return
@@ -155,10 +198,17 @@ class LoginWindow(QWidget):
             self._tick()  # that may have been the failure that starts a wait
             return
         except (StorageError, ServiceError) as problem:
+            self.password.clear()
+            if isinstance(problem, _RESTORABLE):  # not fixable by retyping: offer the restore
+                self.damaged.emit(staff_message(problem))
+                return
             self._show_error(staff_message(problem))
             return
         self.password.clear()
-        self.unlocked.emit(session)
+        if attempt.session is not None:
+            self.unlocked.emit(attempt.session)
+        else:
+            self.checkedForKiosk.emit(attempt.checked, attempt.clinic_name)
 
     def open_recovery(self) -> None:
         """Forgot password: the recovery key sets a new one and logs in."""

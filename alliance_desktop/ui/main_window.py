@@ -38,12 +38,12 @@ from alliance_desktop.ui.therapist.workspace import Workspace
 if TYPE_CHECKING:
     from alliance_desktop.services.clinic_session import ClinicSession
 
-COMING_NEXT = "Welcome, {name}. Coming next: PDF summaries and exports of a course."
+WELCOME = "Welcome, {name}."
 
 #: The workspace's tabs per role (the services enforce the roles; the tabs only follow them).
 THERAPIST_TABS = ("Caseload", "Clients")
 SUPERVISOR_TABS = ("Caseloads", "Clinic overview")
-ADMIN_TABS = ("Staff accounts", "Clients", "Settings", "Instruments", "Audit log")
+ADMIN_TABS = ("Staff accounts", "Clients", "Settings", "Instruments", "Audit log", "Backup")
 
 
 def logged_in_text(display_name: str, role_label: str) -> str:
@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
     handOverRequested = Signal(object)
     #: an administrator changed the clinic's auto-lock (minutes)
     autoLockChanged = Signal(int)
+    #: a backup was restored: the session is closed, lock with this notice
+    clinicRestored = Signal(str)
 
     def __init__(
         self,
@@ -151,7 +153,14 @@ class MainWindow(QMainWindow):
         self.banner = theme.set_role(QLabel(banner), theme.BANNER)
         self.banner.setWordWrap(True)
         self.banner.setVisible(bool(banner))
-        self.welcome = theme.set_role(QLabel(COMING_NEXT.format(name=user.display_name)), theme.HINT)
+        # What the unlock found when it checked the audit log (RELIABILITY row 36): said to whoever logs in.
+        integrity = getattr(session, "audit_integrity", None)
+        problem = integrity.message() if integrity is not None and not integrity.intact else ""
+        self.audit_warning = theme.set_role(QLabel(problem), theme.ERROR)
+        self.audit_warning.setWordWrap(True)
+        self.audit_warning.setAccessibleName("Audit log warning")
+        self.audit_warning.setVisible(bool(problem))
+        self.welcome = theme.set_role(QLabel(WELCOME.format(name=user.display_name)), theme.HINT)
         self.welcome.setTextFormat(Qt.TextFormat.PlainText)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -167,6 +176,7 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(8, 8, 8, 4)
         body.setSpacing(6)
         body.addWidget(self.banner)
+        body.addWidget(self.audit_warning)
         body.addWidget(self.tabs, 1)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -216,8 +226,12 @@ class MainWindow(QMainWindow):
             self.settings.autoLockChanged.connect(self.autoLockChanged)
             self.instruments = InstrumentsView(w)
             self.audit = AuditView(w)
+            from alliance_desktop.ui.admin.backup_view import BackupView
+
+            self.backup = BackupView(w)
+            self.backup.restored.connect(self.clinicRestored)
             pages = [(self.users, "&Staff accounts"), (self.clients, "C&lients"), (self.settings, "S&ettings"),
-                     (self.instruments, "&Instruments"), (self.audit, "&Audit log")]
+                     (self.instruments, "&Instruments"), (self.audit, "&Audit log"), (self.backup, "Bac&kup")]
         bar = self.tabs.tabBar()
         for page, title in pages:
             index = self.tabs.addTab(page, title)
@@ -325,6 +339,8 @@ class MainWindow(QMainWindow):
         """Called by the shell before this window goes away (lock, log out): close any open dialog."""
         for view in list(self.courses.values()):
             view.retire()  # type: ignore[attr-defined]
+        if hasattr(self, "backup"):
+            self.backup.retire()
         if self._dialog is not None:
             self._dialog.reject()
         if self._kiosk_question is not None:

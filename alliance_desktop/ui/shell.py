@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from alliance_desktop.core.clock import Clock
     from alliance_desktop.services.access import ClinicAccess
     from alliance_desktop.services.clinic_session import ClinicSession
+    from alliance_desktop.services.access import CheckedLogin
     from alliance_desktop.services.kiosk import KioskService
+    from alliance_desktop.services.kiosk_pending import PendingKiosk
 
 LOCKED = "Locked. Log in again to continue."
 LOGGED_OUT = "You have logged out."
@@ -37,6 +39,7 @@ SET_UP = "The clinic is set up. Log in with the password you just chose."
 CANNOT_OPEN = "Alliance Desktop cannot open this clinic"
 KIOSK_CLOSED = "The kiosk was closed. Log in to continue."
 KIOSK_FAILED = "The kiosk could not start"
+DAMAGED = "The clinic database is damaged"
 ASLEEP = "Locked after the computer was asleep. Log in again to continue."
 
 
@@ -74,6 +77,8 @@ class ShellController(QObject):
     sessionOpened = Signal()
     sessionClosed = Signal()
     quitRequested = Signal()
+    #: a kiosk started before its database opened (``kiosk_before_open``) has its real service now
+    kioskReady = Signal()
 
     def __init__(
         self,
@@ -91,13 +96,15 @@ class ShellController(QObject):
         self.access = access
         self.kiosk_on_login = kiosk_on_login  # ``--kiosk``: the next staff login starts the kiosk
         self.device_id = device_id or kiosk_device_id()
-        self.kiosk: KioskService | None = None
+        self.kiosk: KioskService | PendingKiosk | None = None
+        self._checked: CheckedLogin | None = None  # a kiosk login whose database is not open yet
         self._initial_user = initial_user
         self._session: ClinicSession | None = None
         self.screen: Screen | None = None
         self.login = LoginPrefill(initial_user)
         self.problem = ""
         self.problem_heading = CANNOT_OPEN
+        self.problem_restorable = False  # the problem screen offers "Restore from backup…"
         self._clock = clock  # None: the system clock (tests pass a fake one for the auto-lock)
         self.idle = IdleWatcher(idle_timeout_ms, self, clock=clock)
         self.idle.idle.connect(self.auto_lock)
@@ -121,8 +128,8 @@ class ShellController(QObject):
         """Setup for an empty folder, login for a clinic, a problem screen for anything damaged."""
         try:
             state = self.access.state()
-        except StorageError as damaged:
-            return self.show_problem(staff_message(damaged))
+        except StorageError as damaged:  # a key file or database missing or damaged: a restore can help
+            return self.show_problem(staff_message(damaged), restorable=True)
         except OSError as unreadable:
             return self.show_problem(
                 f"The data folder cannot be read ({unreadable.strerror or unreadable}). Nothing was changed.")
@@ -131,24 +138,29 @@ class ShellController(QObject):
         self.login = LoginPrefill(self._initial_user)
         return self._go(Screen.LOGIN)
 
-    def show_problem(self, message: str, heading: str = CANNOT_OPEN) -> Screen:
+    def show_problem(self, message: str, heading: str = CANNOT_OPEN, *, restorable: bool = False) -> Screen:
         """Replace whatever is shown with a problem that stops us (never a fresh setup)."""
         self._close_session()
         self.problem = message
         self.problem_heading = heading
+        self.problem_restorable = restorable
         return self._go(Screen.PROBLEM)
+
+    def damaged(self, message: str) -> None:
+        """The login found the database damaged (RELIABILITY row 7): the damaged screen, with restore."""
+        self.show_problem(message, DAMAGED, restorable=True)
+
+    def restored(self, notice: str) -> None:
+        """A backup was restored from the problem screen: log in to the restored clinic."""
+        self.login = LoginPrefill(self._initial_user, notice)
+        self._go(Screen.LOGIN)
 
     def clinic_created(self, username: str) -> None:
         self.login = LoginPrefill(username, SET_UP)
         self._go(Screen.LOGIN)
 
     def open_session(self, session: ClinicSession) -> None:
-        if self._session is not None and self._session is not session:
-            self._session.lock()
-        self._session = session
-        self.sessionOpened.emit()
-        self.resume.start()
-        QTimer.singleShot(heap.SETTLE_DELAY_MS, self, self._settle_heap)
+        self._adopt(session)
         if self.kiosk_on_login:
             self.start_kiosk()
             return
@@ -156,6 +168,60 @@ class ShellController(QObject):
             self._apply_clinic_idle(session)
         self.idle.start()
         self._go(Screen.MAIN)
+
+    def _adopt(self, session: ClinicSession) -> None:
+        if self._session is not None and self._session is not session:
+            self._session.lock()
+        self._session = session
+        self.sessionOpened.emit()
+        self.resume.start()
+        QTimer.singleShot(heap.SETTLE_DELAY_MS, self, self._settle_heap)
+
+    def kiosk_before_open(self, login: CheckedLogin, clinic_name: str) -> None:
+        """``--kiosk``: the password was right; show the kiosk now, open the database after its first paint.
+
+        The welcome screen needs only the clinic's name, which the login read
+        from its sealed copy; ``finish_opening_kiosk`` (called by the window
+        layer once the welcome screen is painted) opens the database and hands
+        the real service to the kiosk. A client quicker than that waits for it
+        inside their first call instead.
+        """
+        from alliance_desktop.services.kiosk_pending import PendingKiosk
+
+        self._close_session()
+        self._checked = login
+        self.kiosk = PendingKiosk(clinic_name, self._open_pending_kiosk)
+        self._go(Screen.KIOSK)
+
+    def finish_opening_kiosk(self) -> None:
+        from alliance_desktop.services.kiosk_pending import PendingKiosk
+
+        if isinstance(self.kiosk, PendingKiosk) and not self.kiosk.ready:
+            self._open_pending_kiosk()
+
+    def _open_pending_kiosk(self) -> KioskService | None:
+        from alliance_desktop.services.kiosk import KioskService
+        from alliance_desktop.services.kiosk_pending import PendingKiosk
+
+        pending, login, self._checked = self.kiosk, self._checked, None
+        if not isinstance(pending, PendingKiosk) or login is None:
+            return None
+        try:
+            session = self.access.open_checked(login)
+        except (StorageError, ServiceError) as problem:
+            self.show_problem(staff_message(problem), KIOSK_FAILED)
+            return None
+        try:
+            service = KioskService.start(session, device_id=self.device_id)
+        except (StorageError, ServiceError) as problem:
+            session.lock()
+            self.show_problem(staff_message(problem), KIOSK_FAILED)
+            return None
+        self._adopt(session)
+        self.idle.stop()  # the kiosk has its own idle handling
+        pending.attach(service)
+        self.kioskReady.emit()
+        return service
 
     def _apply_clinic_idle(self, session: ClinicSession) -> None:
         from alliance_desktop.services.settings import auto_lock_minutes
@@ -266,6 +332,7 @@ class ShellController(QObject):
         self.idle.stop()
         self.resume.stop()
         self.kiosk = None
+        self._checked = None
         session, self._session = self._session, None
         if session is not None:
             session.lock()

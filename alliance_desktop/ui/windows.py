@@ -8,10 +8,11 @@ through the controller so the session is locked on the way out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -31,6 +32,8 @@ class ViewOptions:
 
     banner: str = ""
     print_key: PrintKey | None = None
+    #: PDF reports for the staff workspace (ui.therapist.report_port.ReportExporter); None hides nothing, refuses
+    reports: object | None = None
 
 
 class ShellWindows(QObject):
@@ -44,11 +47,13 @@ class ShellWindows(QObject):
         self.controller = controller
         self.options = options or ViewOptions()
         self._current: QWidget | None = None
+        self.restore_dialog: QWidget | None = None  # "Restore from backup…" of the damaged screen, while open
         controller.screenChanged.connect(self._show_screen)
         # Back from sleep with the kiosk up: a half-filled questionnaire must not wait for
         # whoever passes by next (the kiosk's own idle clock does not count time asleep).
         controller.resume.resumed.connect(self._kiosk_after_sleep)
         controller.handedOver.connect(self._hand_over)
+        controller.kioskReady.connect(self._kiosk_ready)
 
     @property
     def current(self) -> QWidget | None:
@@ -67,8 +72,10 @@ class ShellWindows(QObject):
             from alliance_desktop.ui.login import LoginWindow
 
             login = LoginWindow(c.access, username=c.login.username, notice=c.login.notice,
-                                banner=self.options.banner)
+                                banner=self.options.banner, kiosk_first=c.kiosk_on_login)
             login.unlocked.connect(c.open_session)
+            login.checkedForKiosk.connect(c.kiosk_before_open)
+            login.damaged.connect(c.damaged)
             return login
         if screen is Screen.MAIN:
             session = c.session
@@ -76,12 +83,14 @@ class ShellWindows(QObject):
             from alliance_desktop.ui.main_window import MainWindow
 
             main = MainWindow(session, banner=self.options.banner, idle_minutes=c.idle_minutes)
+            main.workspace.reports = self.options.reports  # type: ignore[assignment]
             main.lockRequested.connect(lambda: c.lock())
             main.logoutRequested.connect(c.log_out)
             main.quitRequested.connect(main.close)
             main.kioskRequested.connect(c.start_kiosk)
             main.handOverRequested.connect(c.hand_over)
             main.autoLockChanged.connect(c.set_idle_minutes)
+            main.clinicRestored.connect(c.lock)
             return main
         if screen is Screen.KIOSK:
             kiosk = c.kiosk
@@ -93,7 +102,19 @@ class ShellWindows(QObject):
             return window
         from alliance_desktop.ui.problem_window import ProblemWindow
 
-        return ProblemWindow(c.problem_heading, c.problem, c.access.paths.root)
+        problem = ProblemWindow(c.problem_heading, c.problem, c.access.paths.root,
+                                restore=self._open_restore if c.problem_restorable else None)
+        return problem
+
+    def _open_restore(self) -> None:
+        """"Restore from backup…" on the damaged screen: backup file + recovery key, then log in."""
+        from alliance_desktop.ui.restore_dialog import RestoreFromBackupDialog
+
+        dialog = RestoreFromBackupDialog(self.controller.access.paths, parent=self._current)
+        dialog.restoredWith.connect(self.controller.restored)
+        self.restore_dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "restore_dialog", None))
+        dialog.open()
 
     def _kiosk_after_sleep(self, _seconds_asleep: float) -> None:
         walked_away = getattr(self._current, "walked_away", None)
@@ -101,6 +122,7 @@ class ShellWindows(QObject):
             walked_away()
 
     def _show_screen(self, screen: Screen) -> None:
+        c = self.controller
         new = self._build(screen)
         if screen is Screen.KIOSK:
             new.start()  # type: ignore[attr-defined]  # full screen, locked down: it never closes by itself
@@ -120,6 +142,14 @@ class ShellWindows(QObject):
             old.hide()
             old.deleteLater()
         self.windowShown.emit(new)
+        if screen is Screen.KIOSK and not getattr(c.kiosk, "ready", True):
+            # Started before its database opened: open it once the welcome screen is on screen.
+            _after_first_paint(new, c.finish_opening_kiosk)
+
+    def _kiosk_ready(self) -> None:
+        ready = getattr(self._current, "service_ready", None)  # only the kiosk window has one
+        if ready is not None:
+            ready()
 
     def _hand_over(self, questionnaire: object) -> None:
         hand_over = getattr(self._current, "hand_over", None)  # only the kiosk window has one
@@ -142,6 +172,26 @@ class ShellWindows(QObject):
                 retire()
             window.hide()
             window.deleteLater()
+
+
+class _FirstPaint(QObject):
+    """Calls ``callback`` once, from the event loop, after ``widget`` has been painted."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)  # after this paint has reached the screen
+            self.deleteLater()
+        return False
+
+
+def _after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    _FirstPaint(widget, callback)
 
 
 def _centre(window: QWidget, *, keep_size: bool = False) -> None:

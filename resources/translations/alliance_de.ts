@@ -99,6 +99,16 @@
         <translation>Weiter</translation>
     </message>
     <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="133"/>
+        <source>%1 of %2 characters used.</source>
+        <translation>%1 von %2 Zeichen verwendet.</translation>
+    </message>
+    <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="138"/>
+        <source>Your comment is full (%1 characters). What you type now is not added.</source>
+        <translation>Ihr Kommentar ist voll (%1 Zeichen). Was Sie jetzt tippen, wird nicht mehr hinzugefügt.</translation>
+    </message>
+    <message>
         <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="118"/>
         <source>Back to review</source>
         <translation>Zurück zur Übersicht</translation>

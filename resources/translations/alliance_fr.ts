@@ -99,6 +99,16 @@
         <translation>Suivant</translation>
     </message>
     <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="133"/>
+        <source>%1 of %2 characters used.</source>
+        <translation>%1 caractères utilisés sur %2.</translation>
+    </message>
+    <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="138"/>
+        <source>Your comment is full (%1 characters). What you type now is not added.</source>
+        <translation>Votre commentaire est plein (%1 caractères). Ce que vous tapez maintenant n’est plus ajouté.</translation>
+    </message>
+    <message>
         <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="118"/>
         <source>Back to review</source>
         <translation>Retour au récapitulatif</translation>

@@ -99,6 +99,16 @@
         <translation>Avanti</translation>
     </message>
     <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="133"/>
+        <source>%1 of %2 characters used.</source>
+        <translation>%1 di %2 caratteri usati.</translation>
+    </message>
+    <message>
+        <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="138"/>
+        <source>Your comment is full (%1 characters). What you type now is not added.</source>
+        <translation>Il commento è pieno (%1 caratteri). Ciò che scrive ora non viene più aggiunto.</translation>
+    </message>
+    <message>
         <location filename="../../alliance_desktop/ui/kiosk/comment.py" line="118"/>
         <source>Back to review</source>
         <translation>Torna al riepilogo</translation>

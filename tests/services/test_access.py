@@ -206,4 +206,22 @@ def test_audit_chain_records_setup_and_login(session):
         report = audit.verify_chain(s)
         actions = [a for _, _, a, _ in audit.recent(s, 10)]
     assert report.intact and report.entries >= 3
-    assert actions[-3:] == ["login", "user.created", "clinic.created"]
+    # Setup anchors the chain outside the database first (services/audit_integrity.py, row 36).
+    assert actions[-4:] == ["login", "user.created", "clinic.created", "audit.anchor_created"]
+
+
+def test_checking_a_password_leaves_the_database_closed_and_unread(clinic, data_paths):
+    """The kiosk paints between check_password and open_checked: the first must not touch the database."""
+    import hashlib
+
+    before = (hashlib.sha256(data_paths.database.read_bytes()).hexdigest(), data_paths.database.stat().st_mtime_ns)
+    checked = clinic.check_password(ADMIN_USER, ADMIN_PASSWORD)
+    after = (hashlib.sha256(data_paths.database.read_bytes()).hexdigest(), data_paths.database.stat().st_mtime_ns)
+    assert before == after
+    assert "data_key" not in repr(checked)  # the key never shows up in a log line or a traceback
+    session = clinic.open_checked(checked)
+    try:
+        assert session.is_open and session.user.username == ADMIN_USER
+        assert clinic.sealed_clinic_name(checked) == session.clinic_name  # sealed at this open
+    finally:
+        session.lock()

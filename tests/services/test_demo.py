@@ -189,7 +189,9 @@ def test_demo_db_cli_writes_a_folder_the_app_can_unlock(tmp_path):
     result = run_cli("demo-db", "--out", str(out), "--size", "small", "--seed", "3", "--password-file", str(pw_file))
     assert result.returncode == 0, result.stderr
     assert "30 clients" in result.stdout
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["clinic.db", "clinic.keys"]
+    # the database and its key file, plus the two small sealed side files (audit head, kiosk label)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "audit-anchor.json", "clinic.db", "clinic.keys", "clinic.label"]
     session = ClinicAccess(DataPaths(out)).unlock("admin", "cli-demo-password-1")
     try:
         with session.read() as s:

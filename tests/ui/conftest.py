@@ -3,33 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QStyleFactory
 
 from alliance_desktop.ui.shell import ShellController
 from alliance_desktop.ui.windows import ShellWindows, ViewOptions
 from tests.ui.helpers import FakePrinter, Shell
-
-
-@pytest.fixture(autouse=True)
-def _restore_application_look(qapp):
-    """Undo a test's change to the application's style, palette, font or style sheet.
-
-    Starting the real app (tests/ui/test_app.py) applies the staff theme to the one
-    QApplication every test shares. Its style sheet gives every QPushButton a
-    24 px minimum height, which overrode the kiosk keypad's own minimum size in
-    later widget tests and made them depend on the order the tests ran in.
-    """
-    sheet, style, palette, font = qapp.styleSheet(), qapp.style().name(), QPalette(qapp.palette()), QFont(qapp.font())
-    yield
-    if qapp.style().name() != style:
-        qapp.setStyle(QStyleFactory.create(style))
-    if qapp.styleSheet() != sheet:
-        qapp.setStyleSheet(sheet)
-    if qapp.palette() != palette:
-        qapp.setPalette(palette)
-    if qapp.font() != font:
-        qapp.setFont(font)
 
 
 @pytest.fixture

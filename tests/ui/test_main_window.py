@@ -55,8 +55,8 @@ def test_locking_closes_an_open_dialog(qtbot, make_shell, clinic):
     assert isinstance(shell.current, LoginWindow)
 
 
-def test_the_placeholder_says_what_works_and_what_is_coming(qtbot, make_shell, clinic):
+def test_the_status_bar_welcomes_by_name_and_promises_nothing_stale(qtbot, make_shell, clinic):
     main = log_in(qtbot, make_shell(clinic))
     texts = " ".join(label.text() for label in main.findChildren(type(main.who)))
     assert "Welcome, Dr. Anna Muster" in texts
-    assert "Coming next" in texts
+    assert "Coming next" not in texts  # PDF summaries and exports exist now

@@ -26,7 +26,13 @@ _BLOCKED = (
 
 
 class CommentField(QPlainTextEdit):
-    """Plain text up to ``max_chars`` characters; nothing in, out or back again but typing."""
+    """Plain text up to ``max_chars`` characters; nothing in, out or back again but typing.
+
+    ``refused()`` whenever typed text did not fit: the page says so on screen,
+    so nothing a client types is dropped without them being told.
+    """
+
+    refused = Signal()
 
     def __init__(self, max_chars: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +64,8 @@ class CommentField(QPlainTextEdit):
         room = self.max_chars - len(self.toPlainText())
         if room > 0:
             self.insertPlainText(text[:room])
+        if len(text) > max(room, 0):
+            self.refused.emit()
         self.ensureCursorVisible()
 
     def delete_back(self) -> None:
@@ -78,6 +86,7 @@ class CommentField(QPlainTextEdit):
             self.moveCursor(QTextCursor.MoveOperation.End)
             self.blockSignals(False)
             self.document().clearUndoRedoStacks()
+            self.refused.emit()
 
 
 class CommentPage(Page):
@@ -97,6 +106,12 @@ class CommentPage(Page):
         self.field.setAccessibleName(self.tr("Your comment (optional)"))
         self.field.setFixedHeight(104)
         self.body.addWidget(self.field)
+        # How much room is left, once it runs short; and a plain word when typing no longer fits.
+        self.limit_note = label("", style.QUIET)
+        self.limit_note.hide()
+        self.body.addWidget(self.limit_note)
+        self.field.textChanged.connect(self._count)
+        self.field.refused.connect(self._full)
         self.keyboard = OnScreenKeyboard(language)
         self.keyboard.typed.connect(self.field.type_text)
         self.keyboard.backspace.connect(self.field.delete_back)
@@ -109,6 +124,20 @@ class CommentPage(Page):
         self.footer.addStretch(1)
         self.footer.addWidget(self.next_button)
         self.finish()
+
+    def _count(self) -> None:
+        used, limit = len(self.field.toPlainText()), self.field.max_chars
+        if used < limit * 0.9:
+            self.limit_note.hide()
+            return
+        self.limit_note.setText(self.tr("%1 of %2 characters used.").replace("%1", f"{used:,}")
+                                .replace("%2", f"{limit:,}"))
+        self.limit_note.show()
+
+    def _full(self) -> None:
+        self.limit_note.setText(self.tr("Your comment is full (%1 characters). What you type now is not added.")
+                                .replace("%1", f"{self.field.max_chars:,}"))
+        self.limit_note.show()
 
     def comment(self) -> str | None:
         text = self.field.toPlainText()

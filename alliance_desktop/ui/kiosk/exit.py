@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
-from alliance_desktop.services.kiosk import ExitPinNotSet, PinPaused
+from alliance_desktop.services.kiosk_errors import ExitPinNotSet, PinPaused
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.kiosk import style
 from alliance_desktop.ui.widgets.keypad import Keypad

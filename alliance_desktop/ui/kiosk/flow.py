@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire, line_key
-from alliance_desktop.services.kiosk import CodeExpired, CodePaused, CodeUsed, InvalidCode, QuestionnaireClosed
+from alliance_desktop.services.kiosk_errors import CodeExpired, CodePaused, CodeUsed, InvalidCode, QuestionnaireClosed
 from alliance_desktop.ui.kiosk.comment import CommentPage
 from alliance_desktop.ui.kiosk.pages_end import ThankYouPage
 from alliance_desktop.ui.kiosk.pages_items import InstructionPage, ItemPage

@@ -9,6 +9,8 @@ idle watch and its shade, the exit corner and the staff PIN page.
 
 from __future__ import annotations
 
+import sys
+
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -159,6 +161,28 @@ class KioskWindow(QWidget):
         if target is not None:
             target.setFocus()
         self.corner.raise_()
+
+    def service_ready(self) -> None:
+        """The database opened after the welcome screen was painted: the clinic's own settings apply now.
+
+        The idle times were the defaults until now (the welcome page never
+        times out, so no client was affected). The clinic name came from a
+        sealed copy; if the database says otherwise (renamed since the copy was
+        made), an untouched welcome page is built again with the right one.
+        """
+        try:
+            warn_s, grace_s = self.service.idle_timeouts()
+        except Exception as problem:  # noqa: BLE001 - the defaults are safe; say why on stderr
+            print(f"kiosk: idle settings unreadable ({type(problem).__name__}); using the defaults", file=sys.stderr)
+        else:
+            self.timings = KioskTimings(warn_after_s=warn_s, grace_s=grace_s,
+                                        exit_hold_ms=self.timings.exit_hold_ms,
+                                        thank_you_ms=self.timings.thank_you_ms).clamped()
+            self.idle.timings = self.timings
+        self.setWindowTitle(self.service.clinic_name)
+        if self.flow is not None and self.flow.page_name() == "welcome" \
+                and self.flow.welcome.clinic.text() != self.service.clinic_name:
+            self.new_client(self.languages.language)
 
     def hand_over(self, questionnaire: KioskQuestionnaire) -> None:
         """Staff opened a questionnaire on this device: start a client flow at "is this yours?"."""

@@ -13,6 +13,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -81,6 +82,7 @@ class CourseView(QWidget):
         self.episode_id = episode_id
         self.data: CourseData | None = None
         self.chart: Any = None
+        self._chart_released = False  # given back to workspace.charts while hidden: redrawn on show
         self._dialog: QDialog | None = None
         self.writable = False
 
@@ -107,6 +109,10 @@ class CourseView(QWidget):
         for b in (self.record_button, self.code_button, self.hand_over_button, self.paper_button,
                   self.answers_button, self.missed_button):
             buttons.addWidget(b)
+        self.pdf_button = QPushButton("E&xport PDF…")  # what it does: ui/therapist/report_actions.py
+        self.pdf_button.setToolTip("A printable summary of this course (PDF, not encrypted)")
+        self.pdf_button.clicked.connect(self.export_pdf)
+        buttons.addWidget(self.pdf_button)
         buttons.addStretch(1)
         self.alerts_link = theme.set_role(QPushButton(), theme.LINK)
         self.alerts_link.setToolTip("Show the alerts below the chart")
@@ -183,6 +189,25 @@ class CourseView(QWidget):
             self.chart_layout.addWidget(self.chart)
         return self.chart
 
+    def release_chart(self) -> None:
+        """Give the chart back while this tab is hidden (workspace.charts); it is drawn again on show."""
+        chart, self.chart = self.chart, None
+        self._chart_released = True
+        if chart is not None:
+            self.chart_layout.removeWidget(chart)
+            chart.hide()
+            chart.deleteLater()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._chart_released and self.data is not None:
+            self._chart_released = False
+            from alliance_desktop.ui.widgets.course_chart_data import chart_data_from_view
+
+            self._ensure_chart().set_data(chart_data_from_view(self.data))  # from the data held: no database read
+        if self.chart is not None:
+            self.workspace.charts.shown(self)
+
     def reload(self) -> None:
         try:
             data = self.workspace.course(self.episode_id)
@@ -216,7 +241,8 @@ class CourseView(QWidget):
         self.titleChanged.emit(data.pseudonym)
         from alliance_desktop.ui.widgets.course_chart_data import chart_data_from_view
 
-        self._ensure_chart().set_data(chart_data_from_view(data))
+        if not self._chart_released:  # a tab that gave its chart back draws it when shown again
+            self._ensure_chart().set_data(chart_data_from_view(data))
         self._fill_sessions(data)
         self.alerts.set_alerts(alerts)
         self._update_buttons()
@@ -393,6 +419,13 @@ class CourseView(QWidget):
         except (ServiceError, StorageError) as problem:
             self.show_error(staff_message(problem))
 
+    def export_pdf(self) -> None:
+        from alliance_desktop.ui.therapist.report_actions import export_client_pdf
+
+        if self.data is not None:
+            export_client_pdf(self, self.workspace, self.episode_id, self.data.pseudonym)
+
     def retire(self) -> None:
+        self.workspace.charts.forget(self)
         if self._dialog is not None:
             self._dialog.reject()

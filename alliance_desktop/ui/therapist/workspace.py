@@ -20,9 +20,11 @@ from PySide6.QtCore import QObject, Signal
 
 from alliance_desktop.core.model import Role
 from alliance_desktop.services import alerts, caseload, client_course, clients, sessions
+from alliance_desktop.ui.therapist.chart_budget import ChartBudget
 
 if TYPE_CHECKING:
     from alliance_desktop.services.clinic_session import ClinicSession
+    from alliance_desktop.ui.therapist.report_port import ReportExporter
 
 #: ``changed`` kinds
 CLIENTS, COURSE, ALERTS, USERS, SETTINGS, INSTRUMENTS = "clients", "course", "alerts", "users", "settings", "instruments"
@@ -40,6 +42,10 @@ class Workspace(QObject):
     def __init__(self, session: ClinicSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        #: PDF reports (ui.therapist.report_port.ReportExporter), set by the composition root; None: no export
+        self.reports: ReportExporter | None = None
+        #: the course charts kept alive at once (the others are drawn again when their tab is shown)
+        self.charts = ChartBudget()
 
     @property
     def user(self):  # noqa: ANN201 - StaffUser

@@ -53,7 +53,7 @@ import PySide6.QtWidgets  # noqa: E402,F401  - PySide6 first, so pyqtgraph binds
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal  # noqa: E402
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget  # noqa: E402
+from PySide6.QtWidgets import QGraphicsView, QToolTip, QVBoxLayout, QWidget  # noqa: E402
 
 from alliance_desktop.core.ruptures import RuptureEvent  # noqa: E402
 from alliance_desktop.ui.widgets import course_chart_text as words  # noqa: E402
@@ -125,6 +125,10 @@ class CourseChart(QWidget):
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(palette.BACKGROUND)
+        # pyqtgraph caches the view's background as a viewport-sized pixmap (about 4 MB at
+        # 1280x800) in every chart; ours is one flat colour, so the cache saves nothing and,
+        # with a chart per open course, cost 80 MB for 20 courses (benchmarks/memory_metrics.py).
+        self.view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.view.setAntialiasing(True)
         self.view.setMouseTracking(True)
         self.view.viewport().installEventFilter(self)

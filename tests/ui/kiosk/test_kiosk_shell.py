@@ -79,6 +79,7 @@ def test_kiosk_flag_starts_the_kiosk_after_the_staff_login(qtbot, kiosk_shell, w
 def test_leaving_with_the_pin_closes_the_clinic_and_asks_for_a_staff_login(qtbot, kiosk_shell, with_pin):
     shell = kiosk_shell(with_pin, kiosk_on_login=True)
     kiosk = log_in(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.controller.session is not None)  # opened after the welcome's first paint
     session = shell.controller.session
     leave_with_pin(qtbot, kiosk)
     login = shell.current
@@ -93,6 +94,7 @@ def test_leaving_with_the_pin_closes_the_clinic_and_asks_for_a_staff_login(qtbot
 def test_closing_the_kiosk_does_not_quit_the_app(qtbot, kiosk_shell, with_pin):
     shell = kiosk_shell(with_pin, kiosk_on_login=True)
     kiosk = log_in(qtbot, shell)
+    qtbot.waitUntil(lambda: shell.controller.session is not None)
     quits: list[bool] = []
     shell.controller.quitRequested.connect(lambda: quits.append(True))
     assert kiosk.close() is False
@@ -174,3 +176,105 @@ def test_hand_over_now_opens_the_session_on_this_device(qtbot, kiosk_shell, with
     page = kiosk.flow.page()
     assert page.name == "confirm" and page.session.text() == "Sitzung 3"
     assert page.therapist.text() == "Dr. Anna Muster"
+
+
+def test_the_welcome_screen_is_painted_before_the_database_opens(qtbot, kiosk_shell, with_pin, data_paths):
+    """A kiosk started by a staff login shows its welcome screen first; the database opens right after."""
+    assert data_paths.display_label.exists()  # sealed at the earlier staff login (the with_pin fixture)
+    shell = kiosk_shell(with_pin, kiosk_on_login=True)
+    opened: list[str] = []
+    shell.controller.sessionOpened.connect(lambda: opened.append(
+        "painted" if shell.current.flow.welcome.clinic.isVisible() else "not painted"))
+    kiosk = log_in(qtbot, shell)
+    assert isinstance(kiosk, KioskWindow)
+    assert kiosk.flow.welcome.clinic.text() == "Praxis am See"  # from the sealed copy
+    qtbot.waitUntil(lambda: shell.controller.session is not None)
+    assert opened == ["painted"]
+    assert shell.controller.kiosk.ready
+    assert (kiosk.timings.warn_after_s, kiosk.timings.grace_s) == (60, 30)
+
+
+def test_without_a_sealed_name_the_database_opens_first(qtbot, kiosk_shell, with_pin, data_paths):
+    data_paths.display_label.unlink()
+    shell = kiosk_shell(with_pin, kiosk_on_login=True)
+    kiosk = log_in(qtbot, shell)
+    assert isinstance(kiosk, KioskWindow)
+    assert shell.controller.session is not None  # opened before the kiosk was built
+    assert kiosk.flow.welcome.clinic.text() == "Praxis am See"
+    assert data_paths.display_label.exists()  # sealed again for the next start
+
+
+def test_a_stale_sealed_name_is_corrected_once_the_database_is_open(qtbot, kiosk_shell, with_pin, data_paths):
+    """The database is the truth: a sealed name from before a restore is replaced on the welcome screen."""
+    from alliance_desktop.storage.display_label import read_label, write_label
+    from alliance_desktop.storage.keys import KeyFile
+
+    staff = with_pin.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    key, database_id = staff.data_key(), KeyFile.load(data_paths.keyfile).database_id
+    staff.lock()
+    write_label(data_paths.display_label, key, database_id, "Praxis am Berg")
+    shell = kiosk_shell(with_pin, kiosk_on_login=True)
+    kiosk = log_in(qtbot, shell)
+    assert kiosk.flow.welcome.clinic.text() == "Praxis am Berg"  # painted from the sealed copy
+    qtbot.waitUntil(lambda: kiosk.flow.welcome.clinic.text() == "Praxis am See")
+    assert kiosk.windowTitle() == "Praxis am See"
+    assert read_label(data_paths.display_label, key, database_id) == "Praxis am See"  # sealed afresh
+
+
+def test_a_database_that_fails_after_the_password_shows_the_problem(qtbot, kiosk_shell, with_pin, data_paths):
+    from alliance_desktop.ui.problem_window import ProblemWindow
+
+    shell = kiosk_shell(with_pin, kiosk_on_login=True)
+    data_paths.database.write_bytes(b"\0" * 4096)  # damaged between the password check and the open
+    log_in(qtbot, shell)
+    qtbot.waitUntil(lambda: isinstance(shell.current, ProblemWindow))
+    assert shell.controller.session is None and shell.controller.kiosk is None
+
+
+def test_a_client_quicker_than_the_database_is_served(qtbot, with_pin, data_paths):
+    """A call before the deferred open opens the database there and then instead of failing."""
+    from alliance_desktop.services.kiosk_errors import InvalidCode
+    from alliance_desktop.ui.login import log_in as check_and_open
+
+    controller = ShellController(with_pin, idle_timeout_ms=60_000, kiosk_on_login=True, device_id="t")
+    try:
+        attempt = check_and_open(with_pin, ADMIN_USER, ADMIN_PASSWORD, kiosk_first=True)
+        assert attempt.session is None and attempt.clinic_name == "Praxis am See"
+        controller.kiosk_before_open(attempt.checked, attempt.clinic_name)  # no window layer: nothing painted
+        assert controller.session is None
+        with pytest.raises(InvalidCode):
+            controller.kiosk.resolve_code("000000", "en")
+        assert controller.session is not None and controller.kiosk.ready
+    finally:
+        controller.shutdown()
+
+
+_FIRST_PAINT_CHILD = """
+import sys
+
+
+class Out:
+    def write(self, text):
+        if text.strip() in ("shown", "ready"):
+            sys.__stdout__.write(text.strip() + " " + str("sqlalchemy" in sys.modules) + "\\n")
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+sys.stdout = Out()
+from alliance_desktop.__main__ import main
+code = main(sys.argv[1:])
+sys.__stdout__.write("rc " + str(code) + "\\n")
+"""
+
+
+def test_the_database_layer_is_not_loaded_before_the_welcome_paint(with_pin, data_paths):
+    """The point of painting first: SQLAlchemy (a third of a second to import) comes after the paint."""
+    assert data_paths.display_label.exists()  # an earlier login sealed the clinic's name
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ALLIANCE_PASSWORD": ADMIN_PASSWORD}
+    args = ["--data-dir", str(data_paths.root), "--kiosk", "--bench-login", ADMIN_USER, "--exit-when-shown"]
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAINT_CHILD, *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=env, timeout=120)
+    assert done.stdout.splitlines()[-3:] == ["shown False", "ready True", "rc 0"], done.stdout + done.stderr

@@ -256,3 +256,21 @@ def test_comment_field_has_no_undo_no_paste_no_copy_and_a_limit(qtbot):
     assert len(field.toPlainText()) == 12
     assert field.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
     QGuiApplication.clipboard().clear()
+
+
+def test_a_full_comment_says_so_instead_of_dropping_what_is_typed(qtbot):
+    """RELIABILITY row 18: nothing typed is cut without the client being told."""
+    from alliance_desktop.ui.kiosk.comment import CommentPage
+
+    page = CommentPage(20, "en")
+    qtbot.addWidget(page)
+    page.show()
+    page.field.type_text("a" * 17)
+    assert not page.limit_note.isVisible()  # plenty of room: no counter to distract
+    page.field.type_text("b")
+    assert page.limit_note.isVisible() and "18 of 20" in page.limit_note.text()
+    page.field.type_text("cdef")  # only two of these fit
+    assert page.field.toPlainText() == "a" * 17 + "bcd"
+    assert "full" in page.limit_note.text() and "not added" in page.limit_note.text()
+    page.field.delete_back()
+    assert "19 of 20" in page.limit_note.text()
