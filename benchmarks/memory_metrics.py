@@ -1,7 +1,9 @@
 """Peak memory of the staff view: ``memory.peak_rss_mb`` beside a bare Qt window's.
 
-Both are measured in fresh processes, as the peak resident set size the
-kernel reports for the process (``ru_maxrss``):
+Both are measured in fresh processes, as the peak resident set size of the
+process's own memory (``VmHWM`` in /proc/self/status). Not ``ru_maxrss``:
+Linux carries that across ``execve``, so a child started by a large
+benchmark runner would report the runner's size.
 
 ``memory.bare_qt_window_rss_mb``
     ``benchmarks/bare_window.py`` (a QMainWindow shown, painted and closed).
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSES = 20
 
 _STAFF_VIEW = """\
-import os, resource, sys
+import os, sys
 from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from alliance_desktop.app import create_application
@@ -58,19 +60,19 @@ for row in rows[:int(sys.argv[3])]:
     opened += 1
 print("opened", opened)
 print("live_charts", sum(1 for w in app.allWidgets() if type(w).__name__ == "CourseChart"))
-print("rss_kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print("rss_kib", [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0])
 window.close()
 session.lock()
 """
 
 _BARE = """\
-import resource, runpy, sys
+import runpy, sys
 sys.argv = [sys.argv[1]]
 try:
     runpy.run_path(sys.argv[0], run_name="__main__")
 except SystemExit:
     pass
-print("rss_kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print("rss_kib", [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0])
 """
 
 
