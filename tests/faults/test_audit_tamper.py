@@ -95,7 +95,16 @@ def rewrite_chain(s):
     s.flush()
 
 
-CASES = {"edit": edit, "delete": delete_middle, "reorder": reorder, "cut-tail": cut_tail, "rewrite": rewrite_chain}
+def garble(s):
+    """Raw text the app never writes in the details column: reported, not a crash."""
+    seq = seq_of_nth(s, 3)
+    s.execute(sa.text("UPDATE audit_events SET details = 'not json {' WHERE seq = :seq"),
+              {"seq": seq})
+    return seq
+
+
+CASES = {"edit": edit, "delete": delete_middle, "reorder": reorder, "cut-tail": cut_tail, "rewrite": rewrite_chain,
+         "garble": garble}
 
 
 def first_bad_expected(clinic, case: str) -> int:
@@ -106,7 +115,7 @@ def first_bad_expected(clinic, case: str) -> int:
     try:
         with db.read() as s:
             top = s.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar_one()
-            nth = {"edit": 3, "delete": 5, "reorder": 6}
+            nth = {"edit": 3, "delete": 5, "reorder": 6, "garble": 3}
             # A recomputed chain is only known to differ at the anchored head (the newest entry).
             return seq_of_nth(s, nth[case]) if case in nth else (top if case == "rewrite" else top - 2)
     finally:
