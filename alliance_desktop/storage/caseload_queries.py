@@ -46,13 +46,9 @@ from alliance_desktop.storage.tables import (
     TherapySession,
     User,
 )
+from alliance_desktop.storage.types import stored_form
 
 Facts = dict[uuid.UUID, tuple[list[SessionFact], list[ResponseFact]]]
-
-
-def _raw(column: Any) -> Any:
-    """The column in its stored form (no UUID / datetime object per row), labelled uniquely."""
-    return sa.type_coerce(column, sa.String).label(f"raw_{column.table.name}_{column.name}")
 
 
 def _key(value: Any) -> uuid.UUID:
@@ -117,8 +113,8 @@ def course_facts(
     where = TherapySession.episode_id.in_(list(episode_ids))
     ts, r, sc = TherapySession, Response, Score
     rows = s.connection().execute(
-        sa.select(_raw(ts.episode_id), _raw(ts.id), ts.number, _raw(ts.held_on), ts.status,
-                  _raw(r.id), r.instrument_id, r.status, _raw(r.amends_id), _raw(r.completed_at), r.mode,
+        sa.select(stored_form(ts.episode_id), stored_form(ts.id), ts.number, stored_form(ts.held_on), ts.status,
+                  stored_form(r.id), r.instrument_id, r.status, stored_form(r.amends_id), stored_form(r.completed_at), r.mode,
                   sc.scale, sc.value)
         .select_from(ts)
         .outerjoin(r, r.session_id == ts.id)
@@ -175,8 +171,8 @@ def _flagged_answers(s: Session, response_keys: set[Any], items: Iterable[str]) 
     keys = sorted(response_keys, key=str)
     for start in range(0, len(keys), _CHUNK):
         rows = s.connection().execute(
-            sa.select(_raw(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm)
-            .where(_raw(ItemAnswer.response_id).in_(keys[start:start + _CHUNK]), ItemAnswer.item_id.in_(item_ids))
+            sa.select(stored_form(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm)
+            .where(stored_form(ItemAnswer.response_id).in_(keys[start:start + _CHUNK]), ItemAnswer.item_id.in_(item_ids))
         ).all()
         for rid, item_id, value, mm in rows:
             raw = mm if mm is not None else value
@@ -193,7 +189,7 @@ def alert_states(s: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID
     """The episodes' alerts: kind, session number, response (stored form) and whether handled."""
     handled = sa.exists().where(AlertAction.alert_id == Alert.id, AlertAction.action.in_(HANDLING_ACTIONS))
     rows = s.connection().execute(
-        sa.select(Alert.id, Alert.episode_id, Alert.kind, TherapySession.number, _raw(Alert.response_id), handled)
+        sa.select(Alert.id, Alert.episode_id, Alert.kind, TherapySession.number, stored_form(Alert.response_id), handled)
         .outerjoin(TherapySession, TherapySession.id == Alert.session_id)
         .where(Alert.episode_id.in_(list(episode_ids)))
     ).all()

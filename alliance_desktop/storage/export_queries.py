@@ -40,6 +40,7 @@ from alliance_desktop.storage.tables import (
     TherapySession,
     User,
 )
+from alliance_desktop.storage.types import stored_form
 
 #: Episodes per chunk: a few thousand sessions and some ten thousand answers per query.
 CHUNK = 200
@@ -48,10 +49,6 @@ CHUNK = 200
 def _key(value: Any) -> str:
     """A UUID's stored form as a dictionary key (hex text on SQLite; a UUID object elsewhere)."""
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "").lower()
-
-
-def _raw(column: Any) -> Any:
-    return sa.type_coerce(column, sa.String).label(f"raw_{column.table.name}_{column.name}")
 
 
 def episode_heads(
@@ -79,12 +76,12 @@ def episode_heads(
 def _sessions(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[SessionExport]]:
     instructed: set[str] = {
         _key(sid) for (sid,) in s.execute(
-            sa.select(_raw(InstructionEvent.session_id))
+            sa.select(stored_form(InstructionEvent.session_id))
             .where(InstructionEvent.episode_id.in_(episode_ids), InstructionEvent.session_id.is_not(None)))
     }
     out: dict[str, list[SessionExport]] = defaultdict(list)
     rows = s.execute(
-        sa.select(_raw(TherapySession.episode_id), TherapySession.id, TherapySession.number, TherapySession.held_on,
+        sa.select(stored_form(TherapySession.episode_id), TherapySession.id, TherapySession.number, TherapySession.held_on,
                   TherapySession.status)
         .where(TherapySession.episode_id.in_(episode_ids))
     )
@@ -98,7 +95,7 @@ def _sessions(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[Sessio
 def _scores(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ScaleValue]]:
     out: dict[str, list[ScaleValue]] = defaultdict(list)
     rows = s.execute(
-        sa.select(_raw(Score.response_id), Score.scale, Score.value, Score.scorable, Score.reason,
+        sa.select(stored_form(Score.response_id), Score.scale, Score.value, Score.scorable, Score.reason,
                   Score.scoring_version)
         .join(Response, Response.id == Score.response_id)
         .join(TherapySession, TherapySession.id == Response.session_id)
@@ -112,7 +109,7 @@ def _scores(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ScaleVal
 def _answers(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ItemValue]]:
     out: dict[str, list[ItemValue]] = defaultdict(list)
     rows = s.execute(
-        sa.select(_raw(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm,
+        sa.select(stored_form(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm,
                   ItemAnswer.vas_length_px)
         .join(Response, Response.id == ItemAnswer.response_id)
         .join(TherapySession, TherapySession.id == Response.session_id)
@@ -128,7 +125,7 @@ def _responses(s: Session, episode_ids: list[uuid.UUID], with_answers: bool) -> 
     answers = _answers(s, episode_ids) if with_answers else {}
     out: dict[str, list[ResponseExport]] = defaultdict(list)
     rows = s.execute(
-        sa.select(_raw(TherapySession.episode_id), Response.id, Response.submission_id, Response.session_id,
+        sa.select(stored_form(TherapySession.episode_id), Response.id, Response.submission_id, Response.session_id,
                   TherapySession.number, Response.instrument_id, Response.instrument_version, Response.language,
                   Response.licence_id, Response.respondent_role, Response.mode, Response.status,
                   Response.status_reason, Response.amends_id, Response.started_at, Response.completed_at,

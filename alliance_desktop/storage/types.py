@@ -32,3 +32,13 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if value is None:
             return None
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def stored_form(column: Any) -> Any:
+    """``column`` read as the text SQLite holds (hex for a UUID, ISO text for a ``UtcDateTime``, JSON text).
+
+    For queries that only compare, group or hash values (bulk reads, the audit
+    chain walk): it skips a UUID, datetime or JSON object per row. Labelled with
+    table and column, so several in one select never clash.
+    """
+    return sa.type_coerce(column, sa.String).label(f"raw_{column.table.name}_{column.name}")

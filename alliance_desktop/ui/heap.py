@@ -32,7 +32,3 @@ def settle() -> None:
 def release() -> None:
     """Make the frozen objects collectable again (a session closed)."""
     gc.unfreeze()
-
-
-def frozen_count() -> int:
-    return gc.get_freeze_count()

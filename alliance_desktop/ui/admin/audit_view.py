@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.tasks import run_task
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.admin_model import AuditPage
@@ -71,16 +69,8 @@ class AuditView(QWidget):
         self.newer_button = QPushButton("◀ &Newer")
         self.older_button = QPushButton("&Older ▶")
         self.position = theme.set_role(QLabel(), theme.HINT)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Audit entries")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        self.table = record_table(COLUMNS, "Audit entries", single_selection=False)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.error = theme.set_role(QLabel(), theme.ERROR)
         self.error.setWordWrap(True)
         self.error.hide()

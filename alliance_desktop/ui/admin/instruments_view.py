@@ -13,13 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from alliance_desktop.services import instrument_admin
 from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.messages import staff_message
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.admin_model import InstrumentStatus
@@ -54,17 +52,8 @@ class InstrumentsView(QWidget):
                                      "questionnaires). Licensed wording is installed from the pack your licence "
                                      "holder supplies."), theme.HINT)
         hint.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Instruments")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        self.table = record_table(COLUMNS, "Instruments")
         self.table.setWordWrap(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.toggle_button = QPushButton("&Enable / disable")
         self.install_button = QPushButton("&Install wording pack…")
         self.detail = theme.set_role(QLabel(), theme.HINT)

@@ -13,14 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.tasks import run_task
 from alliance_desktop.ui.therapist.dialogs import FormDialog
 from alliance_desktop.ui.widgets.password import NewPasswordFields
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.ui.therapist.workspace import Workspace
@@ -123,16 +121,7 @@ class UsersView(QWidget):
         self.users: tuple[StaffUser, ...] = ()
         self._dialog: FormDialog | None = None
         heading = theme.set_role(QLabel("Staff accounts"), theme.HEADING)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Staff accounts")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(COLUMNS, "Staff accounts")
         self.add_button = theme.set_role(QPushButton("&Add account…"), theme.PRIMARY)
         self.reset_button = QPushButton("&Reset password…")
         self.deactivate_button = QPushButton("&Deactivate")

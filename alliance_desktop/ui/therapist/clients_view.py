@@ -12,17 +12,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.therapist.dialogs import FormDialog
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.workspace_model import ClientSummary
@@ -100,18 +98,9 @@ class ClientsView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.show_archived = QCheckBox("Show &archived")
         self.new_button = theme.set_role(QPushButton("&New client…"), theme.PRIMARY)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Clients")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        self.table = record_table(COLUMNS, "Clients")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.therapist = QComboBox()
         self.therapist.setAccessibleName("Assign to therapist")
         self.assign_button = QPushButton("A&ssign")

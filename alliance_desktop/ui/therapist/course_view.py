@@ -15,14 +15,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +35,7 @@ from alliance_desktop.ui.therapist.caseload_table import TRACK_GLYPH
 from alliance_desktop.ui.therapist.dialogs import AnswersDialog, KioskCodeDialog, RecordSessionDialog
 from alliance_desktop.ui.therapist.session_dialog import SessionDialog
 from alliance_desktop.ui.therapist.workspace import ALERTS, CLIENTS, COURSE
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.course_view import CourseView as CourseData
@@ -122,17 +120,8 @@ class CourseView(QWidget):
         self.chart_holder = QWidget()
         self.chart_layout = QVBoxLayout(self.chart_holder)
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
-        self.sessions = QTableWidget(0, len(SESSION_COLUMNS))
-        self.sessions.setHorizontalHeaderLabels(list(SESSION_COLUMNS))
-        self.sessions.setAccessibleName("Sessions")
-        self.sessions.verticalHeader().setVisible(False)
-        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.sessions.setTabKeyNavigation(False)
+        self.sessions = record_table(SESSION_COLUMNS, "Sessions")
         self.sessions.setAlternatingRowColors(True)
-        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.sessions.horizontalHeader().setStretchLastSection(True)
         self.alerts = AlertsPanel(workspace, episode_id, writable=False)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.sessions, "&Sessions")

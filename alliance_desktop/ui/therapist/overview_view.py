@@ -12,12 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.tasks import run_task
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.overview_model import Overview, TherapistOverview
@@ -62,15 +60,7 @@ class OverviewView(QWidget):
         hint.setWordWrap(True)
         self.state = theme.set_role(QLabel(), theme.HINT)
         self.refresh_button = QPushButton("&Refresh")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Clinic overview")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(COLUMNS, "Clinic overview", single_selection=False)
         self.error = theme.set_role(QLabel(), theme.ERROR)
         self.error.setWordWrap(True)
         self.error.hide()

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,7 @@ from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.therapist.dialogs import AnswersDialog, ReasonDialog, short_id
+from alliance_desktop.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from alliance_desktop.core.course_view import SessionPoint
@@ -56,20 +55,6 @@ def _item(text: str) -> QTableWidgetItem:
     return item
 
 
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setAccessibleName(name)
-    table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
 class SessionDialog(QDialog):
     HISTORY = ("Stored", "Questionnaire", "Total", "How", "Status", "Id")
     ITEMS = ("Item", "Question", "Answer", "Score")
@@ -86,8 +71,8 @@ class SessionDialog(QDialog):
         self.setWindowTitle(f"Session {point.number} — answers and history")
         heading = theme.set_role(QLabel(f"Session {point.number}, {point.held_on:%d %b %Y} ({point.status})"),
                                  theme.HEADING)
-        self.history = _table(self.HISTORY, "Answer history")
-        self.items = _table(self.ITEMS, "Answers")
+        self.history = record_table(self.HISTORY, "Answer history")
+        self.items = record_table(self.ITEMS, "Answers")
         self.items.setWordWrap(True)
         self.items.horizontalHeader().setStretchLastSection(False)
         self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
