@@ -34,21 +34,15 @@ if TYPE_CHECKING:
 
 def build_kiosk_window(service: KioskService) -> KioskWindow:
     """The kiosk window as the app starts it: translations built, the clinic's idle times applied."""
-    import sys
-
     from alliance_desktop.ui.i18n import compile_translations
 
     try:
         compile_translations()
     except (RuntimeError, OSError) as problem:  # a kiosk in English beats no kiosk; say why on stderr
         print(f"kiosk: translations unavailable: {problem}", file=sys.stderr)
-    try:
-        warn_s, grace_s = service.idle_timeouts()
-        timings = KioskTimings(warn_after_s=warn_s, grace_s=grace_s)
-    except Exception as problem:  # noqa: BLE001 - the defaults are safe
-        print(f"kiosk: idle settings unreadable ({type(problem).__name__}); using the defaults", file=sys.stderr)
-        timings = KioskTimings()
-    return KioskWindow(service, timings=timings)
+    window = KioskWindow(service)
+    window.apply_clinic_idle_times()
+    return window
 
 
 def clear_clipboard() -> None:
@@ -162,6 +156,17 @@ class KioskWindow(QWidget):
             target.setFocus()
         self.corner.raise_()
 
+    def apply_clinic_idle_times(self) -> None:
+        """The clinic's own "Are you still there?" times; the defaults stay if they cannot be read."""
+        try:
+            warn_s, grace_s = self.service.idle_timeouts()
+        except Exception as problem:  # noqa: BLE001 - the defaults are safe; say why on stderr
+            print(f"kiosk: idle settings unreadable ({type(problem).__name__}); using the defaults", file=sys.stderr)
+            return
+        self.timings = KioskTimings(warn_after_s=warn_s, grace_s=grace_s, exit_hold_ms=self.timings.exit_hold_ms,
+                                    thank_you_ms=self.timings.thank_you_ms).clamped()
+        self.idle.timings = self.timings
+
     def service_ready(self) -> None:
         """The database opened after the welcome screen was painted: the clinic's own settings apply now.
 
@@ -170,15 +175,7 @@ class KioskWindow(QWidget):
         sealed copy; if the database says otherwise (renamed since the copy was
         made), an untouched welcome page is built again with the right one.
         """
-        try:
-            warn_s, grace_s = self.service.idle_timeouts()
-        except Exception as problem:  # noqa: BLE001 - the defaults are safe; say why on stderr
-            print(f"kiosk: idle settings unreadable ({type(problem).__name__}); using the defaults", file=sys.stderr)
-        else:
-            self.timings = KioskTimings(warn_after_s=warn_s, grace_s=grace_s,
-                                        exit_hold_ms=self.timings.exit_hold_ms,
-                                        thank_you_ms=self.timings.thank_you_ms).clamped()
-            self.idle.timings = self.timings
+        self.apply_clinic_idle_times()
         self.setWindowTitle(self.service.clinic_name)
         if self.flow is not None and self.flow.page_name() == "welcome" \
                 and self.flow.welcome.clinic.text() != self.service.clinic_name:
