@@ -31,7 +31,6 @@ from alliance_desktop.resources import app_icon_path
 from alliance_desktop.services.access import ClinicAccess
 from alliance_desktop.single_instance import InstanceLock
 from alliance_desktop.ui import theme
-from alliance_desktop.ui.problem_window import ProblemWindow
 from alliance_desktop.ui.shell import ShellController
 from alliance_desktop.ui.windows import ShellWindows, ViewOptions
 
@@ -153,22 +152,20 @@ def _open_clinic(app: QApplication, paths: DataPaths, options: StartOptions, dem
             check_data_folder(paths.root)
         except UnsafeDataFolder as unsafe:
             print(unsafe.user_message, file=sys.stderr)
-            _show_alone(app, ProblemWindow("Alliance Desktop cannot use this data folder", unsafe.user_message,
-                                           paths.root), options, out)
+            _show_alone(app, "Alliance Desktop cannot use this data folder", unsafe.user_message, paths.root,
+                        options, out)
             return EXIT_REFUSED
     try:
         paths.ensure()
     except OSError as problem:
         message = f"The data folder cannot be created ({problem.strerror or problem}). Choose another with --data-dir."
         print(message, file=sys.stderr)
-        _show_alone(app, ProblemWindow("Alliance Desktop cannot use this data folder", message, paths.root),
-                    options, out)
+        _show_alone(app, "Alliance Desktop cannot use this data folder", message, paths.root, options, out)
         return EXIT_REFUSED
     lock = InstanceLock(paths.lockfile)
     if not lock.acquire():
         print(lock.refusal_message(), file=sys.stderr)
-        _show_alone(app, ProblemWindow("Alliance Desktop is already running", lock.refusal_message(),
-                                       paths.root), options, out)
+        _show_alone(app, "Alliance Desktop is already running", lock.refusal_message(), paths.root, options, out)
         return EXIT_REFUSED
     controller: ShellController | None = None
     windows: ShellWindows | None = None
@@ -314,8 +311,15 @@ def _say_shown_and_quit(app: QApplication, out: TextIO | None) -> None:
     app.exit(0)
 
 
-def _show_alone(app: QApplication, window: QWidget, options: StartOptions, out: TextIO | None) -> None:
-    """Run the event loop for one message window (second instance, unusable folder)."""
+def _show_alone(app: QApplication, title: str, message: str, folder: Path, options: StartOptions,
+                out: TextIO | None) -> None:
+    """Run the event loop for one message window (second instance, unusable folder).
+
+    The window's module is imported here, not at the top: a normal start never shows it.
+    """
+    from alliance_desktop.ui.problem_window import ProblemWindow
+
+    window = ProblemWindow(title, message, folder)
     app.setQuitOnLastWindowClosed(True)
     window.show()
     if options.exit_when_shown:

@@ -142,9 +142,12 @@ class ShellWindows(QObject):
             old.hide()
             old.deleteLater()
         self.windowShown.emit(new)
-        if screen is Screen.KIOSK and not getattr(c.kiosk, "ready", True):
-            # Started before its database opened: open it once the welcome screen is on screen.
-            _after_first_paint(new, c.finish_opening_kiosk)
+        if screen is Screen.KIOSK:
+            # What the welcome screen does not need waits until it is on screen: the later pages'
+            # code, and the database when the kiosk was started before it opened.
+            _after_first_paint(new, new.warm_up)  # type: ignore[attr-defined]
+            if not getattr(c.kiosk, "ready", True):
+                _after_first_paint(new, c.finish_opening_kiosk)
 
     def _kiosk_ready(self) -> None:
         ready = getattr(self._current, "service_ready", None)  # only the kiosk window has one

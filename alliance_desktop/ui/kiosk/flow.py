@@ -25,18 +25,26 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire, line_key
 from alliance_desktop.services.kiosk_errors import CodeExpired, CodePaused, CodeUsed, InvalidCode, QuestionnaireClosed
-from alliance_desktop.ui.kiosk.comment import CommentPage
-from alliance_desktop.ui.kiosk.pages_end import ThankYouPage
-from alliance_desktop.ui.kiosk.pages_items import InstructionPage, ItemPage
 from alliance_desktop.ui.kiosk.pages_start import CodePage, ConfirmPage, WelcomePage
 from alliance_desktop.ui.kiosk.parts import Page
-from alliance_desktop.ui.kiosk.review import ReviewEntry, ReviewPage
 
 if TYPE_CHECKING:
     from alliance_desktop.services.kiosk import KioskService
+    from alliance_desktop.ui.kiosk.comment import CommentPage
+    from alliance_desktop.ui.kiosk.review import ReviewEntry, ReviewPage
 
 # Pages where nobody can walk away from a draft: the idle watch rests there.
 _RESTING = ("welcome", "thanks")
+
+# The question, comment, review and thank-you pages are imported where they are first built, not
+# at the top: the kiosk's start (process start to the welcome page painted) then pays only for the
+# pages it shows first. KioskWindow warms them up once the welcome page is on screen
+# (``warm_up_pages``), so the first client does not wait for the imports either.
+
+
+def warm_up_pages() -> None:
+    """Import the pages a client sees after the welcome page (and what they import)."""
+    from alliance_desktop.ui.kiosk import comment, pages_end, pages_items, review  # noqa: F401
 
 
 class ClientFlow(QStackedWidget):
@@ -59,6 +67,7 @@ class ClientFlow(QStackedWidget):
         self._started_at: datetime | None = None
         self._steps: list[Page] = []
         self._returning = False
+        self._instruction: Page | None = None
         self._instruction_logged = False
         self.sent = False
         self.code_page: CodePage | None = None
@@ -95,7 +104,7 @@ class ClientFlow(QStackedWidget):
         if target is not None:
             target.setFocus()
         self.activityChanged.emit(page.name not in _RESTING)
-        if isinstance(page, InstructionPage) and not self._instruction_logged and self.q is not None:
+        if page is self._instruction and not self._instruction_logged and self.q is not None:
             self._instruction_logged = True
             self._quietly(self.service.instruction_shown, self.q)
 
@@ -148,6 +157,9 @@ class ClientFlow(QStackedWidget):
 
     # -- the questions -------------------------------------------------------------------
     def begin(self) -> None:
+        from alliance_desktop.ui.kiosk.comment import CommentPage
+        from alliance_desktop.ui.kiosk.pages_items import InstructionPage, ItemPage
+
         q = self.q
         assert q is not None
         self._submission_id = uuid.uuid4()
@@ -156,6 +168,7 @@ class ClientFlow(QStackedWidget):
             instruction = InstructionPage(q.instruction.text)
             instruction.done.connect(self.forward)
             self._steps.append(instruction)
+            self._instruction = instruction
         items = [(instrument, item) for instrument in q.instruments for item in instrument.items]
         for number, (instrument, item) in enumerate(items, start=1):
             language = q.instrument_languages.get(instrument.id, q.language)
@@ -199,6 +212,10 @@ class ClientFlow(QStackedWidget):
 
     # -- review and send -------------------------------------------------------------------
     def entries(self) -> list[ReviewEntry]:
+        from alliance_desktop.ui.kiosk.comment import CommentPage
+        from alliance_desktop.ui.kiosk.pages_items import ItemPage
+        from alliance_desktop.ui.kiosk.review import ReviewEntry
+
         rows: list[ReviewEntry] = []
         for page in self._steps:
             if isinstance(page, ItemPage):
@@ -211,6 +228,10 @@ class ClientFlow(QStackedWidget):
         return rows
 
     def open_review(self) -> None:
+        from alliance_desktop.ui.kiosk.comment import CommentPage
+        from alliance_desktop.ui.kiosk.pages_items import ItemPage
+        from alliance_desktop.ui.kiosk.review import ReviewPage
+
         self._returning = False
         for page in self._steps:
             if isinstance(page, (ItemPage, CommentPage)):
@@ -224,6 +245,9 @@ class ClientFlow(QStackedWidget):
             old.deleteLater()
 
     def change(self, key: str) -> None:
+        from alliance_desktop.ui.kiosk.comment import CommentPage
+        from alliance_desktop.ui.kiosk.pages_items import ItemPage
+
         page = self.step(key)
         self._returning = True
         if isinstance(page, (ItemPage, CommentPage)):
@@ -231,6 +255,8 @@ class ClientFlow(QStackedWidget):
         self.show_page(page)
 
     def answers(self) -> KioskAnswers:
+        from alliance_desktop.ui.kiosk.pages_items import ItemPage
+
         q = self.q
         assert q is not None and self._submission_id is not None and self._started_at is not None
         answers: dict[str, dict[str, int | None]] = {i.id: {} for i in q.instruments}
@@ -256,6 +282,8 @@ class ClientFlow(QStackedWidget):
                 "Not saved — your answers are kept on screen. Please tell the reception."))
             review.sending(False)
             return
+        from alliance_desktop.ui.kiosk.pages_end import ThankYouPage
+
         self.sent = True
         self.show_page(ThankYouPage())
         self.thanks_timer.start()

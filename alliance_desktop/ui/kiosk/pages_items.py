@@ -11,15 +11,18 @@ has one, is shown on every item page (CLINICAL.md section 2).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from alliance_desktop.core.instrument_model import Instrument, Item, OptionsResponse, VasResponse
 from alliance_desktop.ui.kiosk import style
 from alliance_desktop.ui.kiosk.parts import Page, button, label
 from alliance_desktop.ui.widgets.option_buttons import OptionButtons
 from alliance_desktop.ui.widgets.rating_line import RatingLine
+
+if TYPE_CHECKING:
+    from alliance_desktop.core.instrument_model import Instrument, Item
 
 
 def local(text: Mapping[str, str] | None, language: str) -> str:
@@ -62,6 +65,10 @@ class ItemPage(Page):
 
     def __init__(self, instrument: Instrument, item: Item, language: str, number: int, total: int,
                  *, dpi: float | None = None, parent: QWidget | None = None) -> None:
+        # Here, not at the top: the kiosk imports this module after its welcome paint, and by the
+        # time a question page is built the questionnaire (made of these classes) is loaded anyway.
+        from alliance_desktop.core.instrument_model import OptionsResponse, VasResponse
+
         super().__init__(parent)
         self.instrument_id, self.item_id = instrument.id, item.id
         self.name = f"question:{instrument.id}/{item.id}"

@@ -21,7 +21,7 @@ from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.ui.i18n import SOURCE_LANGUAGE, LanguageSwitcher
 from alliance_desktop.ui.kiosk import style
 from alliance_desktop.ui.kiosk.exit import ExitCorner, ExitPinPage
-from alliance_desktop.ui.kiosk.flow import ClientFlow
+from alliance_desktop.ui.kiosk.flow import ClientFlow, warm_up_pages
 from alliance_desktop.ui.kiosk.idle import KioskIdle, KioskTimings
 from alliance_desktop.ui.kiosk.lockdown import Lockdown, cover_screen
 from alliance_desktop.ui.kiosk.pointer import PointerHider
@@ -101,6 +101,10 @@ class KioskWindow(QWidget):
         cover_screen(self)
         self.raise_()
         self.activateWindow()
+
+    def warm_up(self) -> None:
+        """Once the welcome page is on screen: load the code of the later pages, so no client waits for it."""
+        warm_up_pages()
 
     def retire(self) -> None:
         """Leaving the kiosk: release the lock-down, stop watching, back to the staff language."""

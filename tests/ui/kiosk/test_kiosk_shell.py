@@ -256,7 +256,8 @@ import sys
 class Out:
     def write(self, text):
         if text.strip() in ("shown", "ready"):
-            sys.__stdout__.write(text.strip() + " " + str("sqlalchemy" in sys.modules) + "\\n")
+            later_pages = "alliance_desktop.ui.kiosk.pages_items" in sys.modules
+            sys.__stdout__.write(f"{text.strip()} {'sqlalchemy' in sys.modules} {later_pages}\\n")
         return len(text)
 
     def flush(self):
@@ -271,10 +272,15 @@ sys.__stdout__.write("rc " + str(code) + "\\n")
 
 
 def test_the_database_layer_is_not_loaded_before_the_welcome_paint(with_pin, data_paths):
-    """The point of painting first: SQLAlchemy (a third of a second to import) comes after the paint."""
+    """The point of painting first: SQLAlchemy (a third of a second to import) comes after the paint.
+
+    So do the question pages (and the instrument model they import): the welcome page does not
+    need them, and the window loads them once it is on screen.
+    """
     assert data_paths.display_label.exists()  # an earlier login sealed the clinic's name
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ALLIANCE_PASSWORD": ADMIN_PASSWORD}
     args = ["--data-dir", str(data_paths.root), "--kiosk", "--bench-login", ADMIN_USER, "--exit-when-shown"]
     done = subprocess.run([sys.executable, "-c", _FIRST_PAINT_CHILD, *args], capture_output=True, text=True,
                           cwd=PROJECT_ROOT, env=env, timeout=120)
-    assert done.stdout.splitlines()[-3:] == ["shown False", "ready True", "rc 0"], done.stdout + done.stderr
+    shown, ready, code = done.stdout.splitlines()[-3:]
+    assert (shown, ready.split()[:2], code) == ("shown False False", ["ready", "True"], "rc 0"), done.stdout + done.stderr
