@@ -19,6 +19,7 @@ Why it looks the way it does:
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from alliance_desktop.storage import audit
+from alliance_desktop.storage.atomic import FILE_MODE
 from alliance_desktop.storage.errors import (
     DamagedDatabase,
     DatabaseMissing,
@@ -216,6 +218,24 @@ def _apply_pragmas(con: Any) -> None:
     assert_safe(con)
 
 
+def keep_private(path: Path) -> None:
+    """Owner-only permissions on the database and the side files SQLite made next to it.
+
+    SQLite creates the file with the process umask (often 0644) and gives its
+    ``-wal``/``-shm``/``-journal`` the main file's mode. The contents are
+    encrypted either way, but like every other file of the clinic they are
+    nobody else's to read or copy. POSIX only: elsewhere the folder's access
+    rules apply. A database created by an older version gets fixed on open.
+    """
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = Path(f"{path}{suffix}")
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if side.stat().st_mode & 0o077:
+                os.chmod(side, FILE_MODE)
+
+
 def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> ClinicDatabase:
     """Open an existing clinic database at the current schema version.
 
@@ -225,6 +245,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
     (``storage.migrate.upgrade_database``).
     """
     check_file_before_open(path)
+    keep_private(path)
     probe = _raw_connect(path, data_key)
     try:
         app_id, version = read_identity(probe)
@@ -265,6 +286,9 @@ def create_database(path: Path, data_key: bytes) -> ClinicDatabase:
     if path.exists():
         raise FileExistsError("A file already exists where the new database would go; nothing was changed.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Made here, empty and owner-only, so that SQLite (which turns an empty file into a new
+    # database) never creates it with the umask's mode; its side files then inherit 0600.
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     con = _raw_connect(path, data_key)
     try:
         con.execute(f"PRAGMA application_id = {APPLICATION_ID}")

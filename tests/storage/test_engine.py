@@ -240,3 +240,30 @@ def test_older_schema_is_backed_up_then_migrated(clinic, data_paths):
     assert len(backups) == 1
     # The failed migration rolled back: the file is still at version 0, tables intact.
     assert E.schema_version_of(data_paths.database, key) == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows folders carry their own access rules")
+def test_the_database_and_its_wal_are_owner_only_whatever_the_umask(tmp_path):
+    """Like the key file and the audit anchor, the database is nobody else's to read (0600)."""
+    old = os.umask(0o022)  # the usual desktop umask: new files would be 0644
+    try:
+        path, key = new_db(tmp_path)
+        db = E.open_database(path, key)
+        with db.write() as s:
+            s.execute(sa.text("CREATE TABLE mode_probe (x)"))  # any write: SQLite makes the -wal now
+        wal = Path(f"{path}-wal")
+        assert wal.exists()
+        modes = {p.name: p.stat().st_mode & 0o777 for p in (path, wal)}
+        db.dispose()
+    finally:
+        os.umask(old)
+    assert modes == {"c.db": 0o600, "c.db-wal": 0o600}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows folders carry their own access rules")
+def test_a_database_made_readable_by_others_is_made_private_on_open(tmp_path):
+    """Clinics created before the fix (0644 database files) are tightened the next time they open."""
+    path, key = new_db(tmp_path)
+    os.chmod(path, 0o644)
+    E.open_database(path, key).dispose()
+    assert path.stat().st_mode & 0o777 == 0o600
