@@ -10,14 +10,27 @@ Two checks together:
 A legitimate restore from a backup also goes back in time; the restore
 appends ``backup.restored`` as the newest entry, and a database whose newest
 entry is that one is re-anchored instead of reported.
+
+How much of the chain the unlock walks: every audited read adds an entry, so
+a clinic's log grows by thousands a day, and walking all of it costs about
+12 µs an entry (a million entries: 12 s before anyone could log in). The
+unlock therefore walks the newest ``UNLOCK_WALK`` entries (a quarter of a
+second) together with the anchor check, which between them catch a swapped
+or cut-off database and any change to recent entries before the login goes
+on. When there were more, the staff window walks the whole chain right after
+the login on a pool thread (``verify_history``): a change to an older entry
+is written into the log as ``audit.integrity_failed`` and shown in the same
+warning, seconds later instead of before the window opens. The audit viewer's
+"Verify chain" always walks all of it.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -25,10 +38,15 @@ from alliance_desktop.config import DataPaths
 from alliance_desktop.storage import audit, audit_anchor
 from alliance_desktop.storage.engine import ClinicDatabase
 
+if TYPE_CHECKING:
+    from alliance_desktop.services.clinic_session import ClinicSession
+
 ANCHOR_FILE = "audit-anchor.json"
 ANCHOR_CREATED = "audit.anchor_created"
 RESTORED = "backup.restored"
 INTEGRITY_FAILED = "audit.integrity_failed"
+#: Entries the unlock walks itself (the newest ones); the rest is walked after the login.
+UNLOCK_WALK = 20_000
 
 
 class AnchorStatus(enum.Enum):
@@ -54,6 +72,12 @@ class AuditIntegrity:
     anchored_seq: int | None = None
     #: problems found by earlier unlocks and recorded in the log (``audit.integrity_failed``); viewer only
     earlier_alerts: int = 0
+    #: the first entry whose hash was checked: 1 when the whole chain was walked
+    walked_from: int = 1
+
+    @property
+    def whole_chain(self) -> bool:
+        return self.walked_from <= 1
 
     @property
     def first_bad_seq(self) -> int | None:
@@ -123,17 +147,41 @@ def _anchor_status(s: Session, found: _Anchor) -> tuple[AnchorStatus, int | None
     return AnchorStatus.OK, anchored.seq
 
 
-def check(db: ClinicDatabase, paths: DataPaths, data_key: bytes) -> AuditIntegrity:
-    """Walk the chain and compare its head with the anchor. Reads only.
+def check(db: ClinicDatabase, paths: DataPaths, data_key: bytes, *, whole_chain: bool = False) -> AuditIntegrity:
+    """Walk the chain (its newest ``UNLOCK_WALK`` entries, or all of it) and compare its head with the anchor.
 
+    Reads only.
     The anchor is read *before* the read transaction starts: it is written after
     each commit, so it can lag behind the snapshot but never run ahead of it.
     """
     found = _read_anchor(anchor_path(paths), data_key)
     with db.read() as s:
-        report = audit.verify_chain(s)
+        top = audit.head(s)
+        start = 1 if whole_chain or top is None or top[0] <= UNLOCK_WALK else top[0] - UNLOCK_WALK + 1
+        report = audit.verify_chain(s, from_seq=start)
         status, anchored = _anchor_status(s, found)
-    return AuditIntegrity(report.entries, report.first_bad_seq, status, anchored)
+    return AuditIntegrity(report.entries, report.first_bad_seq, status, anchored, walked_from=report.walked_from)
+
+
+def verify_history(session: ClinicSession) -> AuditIntegrity | None:
+    """After an unlock that walked only the newest entries: walk the whole chain (run it off the UI thread).
+
+    Returns the new verdict when an older entry does not hold, after writing
+    it into the log (``audit.integrity_failed``, as the unlock does), so the
+    audit viewer and later log-ins see it too; None when the chain holds or
+    the unlock had walked all of it already.
+    """
+    verdict = session.audit_integrity
+    if verdict is None or verdict.whole_chain:
+        return None
+    with session.read() as s:
+        report = audit.verify_chain(s)
+    if report.intact:
+        return None
+    found = replace(verdict, entries=report.entries, chain_first_bad=report.first_bad_seq, walked_from=1)
+    session.record(INTEGRITY_FAILED, details={"anchor": found.anchor.value, "first_bad_seq": found.first_bad_seq,
+                                              "entries": found.entries, "found_by": "history"})
+    return found
 
 
 def earlier_alerts(s: Session) -> int:

@@ -93,29 +93,43 @@ def append(
 class ChainReport:
     entries: int
     first_bad_seq: int | None
+    #: the first entry whose hash was recomputed (1: the whole chain)
+    walked_from: int = 1
 
     @property
     def intact(self) -> bool:
         return self.first_bad_seq is None
 
 
-def verify_chain(session: Session) -> ChainReport:
+def verify_chain(session: Session, *, from_seq: int = 1) -> ChainReport:
     """Walk the log in order and report the first entry whose hash or link does not hold.
 
-    Login walks the whole chain, so the columns are read in their stored form
-    (``stored_form``): the timestamp's stored text *is* the stamp that was hashed, the
-    actor's 32 hex digits need only a UUID's canonical spelling, and the details
-    are parsed once by ``json``. That skips SQLAlchemy's datetime, UUID and JSON
-    conversions, which were half of the cost (26.5 -> 12.3 µs per entry over 20,000 entries).
-    An edited timestamp changes its stored text, so it still breaks the hash.
+    ``from_seq`` > 1 walks only the entries from there on: the link into the
+    first walked entry (its stored ``prev_hash``) is taken as it is, so a
+    change before ``from_seq`` is left to a walk of the whole chain. The
+    unlock walks the newest entries this way (services.audit_integrity).
+
+    The columns are read in their stored form (``stored_form``): the
+    timestamp's stored text *is* the stamp that was hashed, the actor's 32 hex
+    digits need only a UUID's canonical spelling, and the details are parsed
+    once by ``json``. That skips SQLAlchemy's datetime, UUID and JSON
+    conversions, which were half of the cost (26.5 -> 12.3 µs per entry over
+    20,000 entries). An edited timestamp changes its stored text, so it still
+    breaks the hash.
     """
     prev = GENESIS_HASH
-    expected_seq = 1
-    count = 0
+    if from_seq > 1:
+        link = session.execute(sa.select(AuditEvent.prev_hash).where(AuditEvent.seq == from_seq)).first()
+        if link is None:  # no such entry (a short or gapped log): only the whole walk can say where it breaks
+            return verify_chain(session)
+        prev = str(link[0])
+    expected_seq = from_seq
+    count = from_seq - 1
     rows = session.execute(
         sa.select(AuditEvent.seq, stored_form(AuditEvent.at), stored_form(AuditEvent.actor_id), AuditEvent.action,
                   AuditEvent.target_kind, AuditEvent.target_id, stored_form(AuditEvent.details), AuditEvent.prev_hash,
                   AuditEvent.hash)
+        .where(AuditEvent.seq >= from_seq)
         .order_by(AuditEvent.seq)
         .execution_options(yield_per=2000)
     )
@@ -125,13 +139,13 @@ def verify_chain(session: Session) -> ChainReport:
             digest = _hash_body(prev, seq, stamp, str(uuid.UUID(actor)) if actor else None, action, target_kind,
                                 target_id, json.loads(details) if details is not None else None)
         except (ValueError, TypeError):  # an actor or details column that is not what the app writes
-            return ChainReport(count, expected_seq)
+            return ChainReport(count, expected_seq, from_seq)
         if seq != expected_seq or prev_hash != prev or stored_hash != digest:
             # The first position that does not hold: for a deleted entry that is the missing number.
-            return ChainReport(count, expected_seq)
+            return ChainReport(count, expected_seq, from_seq)
         prev = stored_hash
         expected_seq += 1
-    return ChainReport(count, None)
+    return ChainReport(count, None, from_seq)
 
 
 def recent(session: Session, limit: int = 50) -> list[tuple[int, datetime, str, str | None]]:

@@ -206,3 +206,74 @@ def test_a_clean_login_shows_no_warning(qtbot, make_shell, logged):
 
     main = log_in(qtbot, make_shell(logged))
     assert not main.audit_warning.isVisibleTo(main)
+
+
+# -- a long log: the unlock walks the newest entries, the rest is walked after the login ------------
+@pytest.fixture
+def short_unlock_walk(monkeypatch):
+    """As if the log were longer than the unlock's walk: it walks only the newest 6 of ~20 entries."""
+    from alliance_desktop.services import audit_integrity
+
+    monkeypatch.setattr(audit_integrity, "UNLOCK_WALK", 6)
+
+
+def test_a_change_to_a_recent_entry_is_found_by_the_unlock_itself(logged, short_unlock_walk):
+    edited: list[int] = []
+
+    def edit_a_recent_entry(s):
+        edited.append(seq_of_nth(s, ENTRIES - 2))
+        s.execute(sa.update(AuditEvent).where(AuditEvent.seq == edited[0]).values(details={"n": 77}))
+
+    tamper(logged, edit_a_recent_entry)
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        found = session.audit_integrity
+        assert not found.whole_chain and found.walked_from <= edited[0]
+        assert not found.intact and found.first_bad_seq == edited[0]
+    finally:
+        session.lock()
+
+
+def test_a_change_to_an_older_entry_is_found_by_the_walk_after_the_login(logged, short_unlock_walk):
+    from alliance_desktop.services.audit_integrity import INTEGRITY_FAILED, verify_history
+
+    expected = first_bad_expected(logged, "edit")
+    tamper(logged, edit)
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        at_unlock = session.audit_integrity
+        assert at_unlock.intact and not at_unlock.whole_chain and at_unlock.walked_from > expected
+        found = verify_history(session)
+        assert found is not None and not found.intact and found.first_bad_seq == expected
+        assert "altered" in found.message()
+        with session.read() as s:  # written into the log, so the viewer and later log-ins see it
+            recorded = s.execute(sa.select(AuditEvent.details).where(AuditEvent.action == INTEGRITY_FAILED)).all()
+        assert [row[0]["first_bad_seq"] for row in recorded] == [expected]
+        report = verify_audit_chain(session)  # the viewer walks everything
+        assert report.whole_chain and report.first_bad_seq == expected and report.earlier_alerts == 1
+    finally:
+        session.lock()
+
+
+def test_an_intact_long_log_passes_the_walk_after_the_login_and_writes_nothing(logged, short_unlock_walk):
+    from alliance_desktop.services.audit_integrity import verify_history
+
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        with session.read() as s:
+            before = s.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar_one()
+        assert not session.audit_integrity.whole_chain and verify_history(session) is None
+        with session.read() as s:
+            assert s.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar_one() == before
+    finally:
+        session.lock()
+
+
+def test_the_main_window_warns_once_the_walk_after_the_login_finds_an_older_change(qtbot, make_shell, logged,
+                                                                                short_unlock_walk):
+    from tests.ui.helpers import log_in
+
+    tamper(logged, edit)
+    main = log_in(qtbot, make_shell(logged))
+    qtbot.waitUntil(lambda: main.audit_warning.isVisibleTo(main), timeout=10_000)
+    assert "altered" in main.audit_warning.text()
