@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+import struct
 from pathlib import Path
 
 import pytest
@@ -38,17 +41,65 @@ def written(tmp_path: Path) -> Path:
     return target
 
 
+def write_v1(target: Path, hdr: BackupHeader, body: bytes, key: bytes = KEY) -> None:
+    """A version 1 file as the version 1 writer laid it out: header first, then body, MAC, end marker."""
+    raw_header = hdr.to_bytes()
+    packed = (struct.pack(">16sHI", fmt.MAGIC, 1, len(raw_header)) + raw_header + hashlib.sha256(raw_header).digest()
+              + struct.pack(">Q", len(body)) + body)
+    target.write_bytes(packed + hmac.new(fmt.mac_key(key), packed, hashlib.sha256).digest() + fmt.END_MARKER)
+
+
+@pytest.fixture
+def written_v1(tmp_path: Path) -> Path:
+    target = tmp_path / "old.adkbackup"
+    write_v1(target, header(), BODY)
+    return target
+
+
 def test_layout_is_as_documented(written):
     raw = written.read_bytes()
     h = header().to_bytes()
-    assert raw[:16] == fmt.MAGIC
-    assert int.from_bytes(raw[16:18], "big") == fmt.FORMAT_VERSION
-    assert int.from_bytes(raw[18:22], "big") == len(h)
-    assert raw[22:22 + len(h)] == h
-    assert int.from_bytes(raw[54 + len(h):62 + len(h)], "big") == len(BODY)
-    assert raw[62 + len(h):62 + len(h) + len(BODY)] == BODY
+    b = len(BODY)
+    assert fmt.FORMAT_VERSION == 2
+    assert raw[:b] == BODY
+    assert raw[b:b + len(h)] == h
+    assert raw[b + len(h):b + len(h) + 32] == hashlib.sha256(h).digest()
+    assert int.from_bytes(raw[b + len(h) + 32:b + len(h) + 40], "big") == b
+    assert int.from_bytes(raw[b + len(h) + 40:b + len(h) + 44], "big") == len(h)
+    assert int.from_bytes(raw[b + len(h) + 44:b + len(h) + 46], "big") == fmt.FORMAT_VERSION
+    assert raw[b + len(h) + 46:b + len(h) + 62] == fmt.MAGIC
+    assert raw[b + len(h) + 62:b + len(h) + 94] == hmac.new(fmt.mac_key(KEY), raw[:b + len(h) + 62],
+                                                            hashlib.sha256).digest()
     assert raw.endswith(fmt.END_MARKER)
-    assert len(raw) == 102 + len(h) + len(BODY)
+    assert len(raw) == 102 + len(h) + b
+
+
+def test_version_1_files_are_still_read(written_v1, tmp_path):
+    opened = fmt.verify_backup_file(written_v1, KEY)
+    assert opened.version == 1 and opened.header == header() and opened.body_offset == 62 + len(header().to_bytes())
+    out = tmp_path / "extracted.db"
+    fmt.extract_database(opened, KEY, out)
+    assert out.read_bytes() == BODY
+
+
+def _v1_region_offsets(written: Path) -> dict[str, int]:
+    h = len(header().to_bytes())
+    size = written.stat().st_size
+    return {"magic": 3, "version": 17, "header length": 20, "header": 22 + h // 2, "header sha": 22 + h + 5,
+            "body length": 58 + h, "body start": 62 + h, "body middle": 62 + h + len(BODY) // 2,
+            "body end": 62 + h + len(BODY) - 1, "mac": size - 20, "end marker": size - 2}
+
+
+def test_a_body_changed_after_its_mac_was_taken_is_not_sealed(tmp_path):
+    body = tmp_path / "scratch.db"
+    body.write_bytes(BODY)
+    mac = fmt.mac_body(body, KEY)
+    with body.open("r+b") as fh:
+        fh.seek(100)
+        fh.write(b"x")
+    with pytest.raises(OSError):
+        fmt.seal_backup(body, header(), KEY, tmp_path / "b.adkbackup", mac)
+    assert not (tmp_path / "b.adkbackup").exists()
 
 
 def test_round_trip_header_and_body(written, tmp_path):
@@ -62,21 +113,25 @@ def test_round_trip_header_and_body(written, tmp_path):
 
 def _region_offsets(written: Path) -> dict[str, int]:
     h = len(header().to_bytes())
+    b = len(BODY)
     size = written.stat().st_size
-    return {"magic": 3, "version": 17, "header length": 20, "header": 22 + h // 2, "header sha": 22 + h + 5,
-            "body length": 58 + h, "body start": 62 + h, "body middle": 62 + h + len(BODY) // 2,
-            "body end": 62 + h + len(BODY) - 1, "mac": size - 20, "end marker": size - 2}
+    return {"body start": 0, "body middle": b // 2, "body end": b - 1, "header": b + h // 2,
+            "header sha": b + h + 5, "body length": b + h + 39, "header length": b + h + 43,
+            "version": b + h + 45, "magic": b + h + 50, "mac": size - 20, "end marker": size - 2}
 
 
+@pytest.mark.parametrize("version", [2, 1])
 @pytest.mark.parametrize("region", ["magic", "version", "header length", "header", "header sha", "body length",
                                     "body start", "body middle", "body end", "mac", "end marker"])
-def test_one_flipped_byte_anywhere_is_refused(written, tmp_path, region):
-    offset = _region_offsets(written)[region]
-    raw = bytearray(written.read_bytes())
+def test_one_flipped_byte_anywhere_is_refused(written, written_v1, tmp_path, region, version):
+    """In the layout written now (2) and in files written by version 1, which stay readable."""
+    path = written if version == 2 else written_v1
+    offset = (_region_offsets if version == 2 else _v1_region_offsets)(path)[region]
+    raw = bytearray(path.read_bytes())
     raw[offset] ^= 0x01
-    written.write_bytes(bytes(raw))
+    path.write_bytes(bytes(raw))
     with pytest.raises(BackupFileError):
-        opened = fmt.verify_backup_file(written, KEY)
+        opened = fmt.verify_backup_file(path, KEY)
         fmt.extract_database(opened, KEY, tmp_path / "x.db")
     assert not (tmp_path / "x.db").exists()
 
@@ -118,12 +173,18 @@ def test_missing_file_and_folder_are_not_backups(tmp_path):
         fmt.read_backup(tmp_path)
 
 
-def test_a_newer_format_version_asks_for_an_update(written):
+def test_a_newer_format_version_asks_for_an_update(written, written_v1):
     raw = bytearray(written.read_bytes())
-    raw[16:18] = (fmt.FORMAT_VERSION + 1).to_bytes(2, "big")
+    at = len(BODY) + len(header().to_bytes()) + 44
+    raw[at:at + 2] = (fmt.FORMAT_VERSION + 1).to_bytes(2, "big")
     written.write_bytes(bytes(raw))
     with pytest.raises(UnsupportedBackup):
         fmt.read_backup(written)
+    raw = bytearray(written_v1.read_bytes())  # a newer writer that puts its header first again
+    raw[16:18] = (fmt.FORMAT_VERSION + 1).to_bytes(2, "big")
+    written_v1.write_bytes(bytes(raw))
+    with pytest.raises(UnsupportedBackup):
+        fmt.read_backup(written_v1)
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import struct
+import threading
 from pathlib import Path
 
 import pytest
 
 from alliance_desktop.storage import backup as store
-from alliance_desktop.storage.backup_format import BackupDamaged, BackupHeader, read_backup, write_backup
-from alliance_desktop.storage.engine import _raw_connect, open_database
+from alliance_desktop.storage import backup_format as fmt
+from alliance_desktop.storage.backup_format import BackupDamaged, BackupHeader, TableSummary, read_backup, write_backup
+from alliance_desktop.storage.engine import APPLICATION_ID, _raw_connect, open_database
 from alliance_desktop.storage.errors import DamagedDatabase, NewerSchema
 from alliance_desktop.storage.keys import new_data_key
 
@@ -53,17 +57,69 @@ def test_a_backup_never_overwrites_a_file(session, made):
     assert sha256(target) == before
 
 
-def test_a_failed_backup_leaves_nothing(session, tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["alliance_desktop.storage.backup.seal_backup",  # before the trailer
+                                   "alliance_desktop.storage.backup.mac_body",  # in the copy thread
+                                   "alliance_desktop.storage.backup_format.os.replace",  # trailer written
+                                   "alliance_desktop.storage.backup._collect"])  # while copying
+def test_a_failed_backup_leaves_nothing(session, tmp_path, monkeypatch, where):
     out = tmp_path / "out"
     out.mkdir()
 
     def disk_full(*_a, **_k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("alliance_desktop.storage.backup_format._write_container", disk_full)
+    monkeypatch.setattr(where, disk_full)
     with pytest.raises(OSError):
         store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
     assert list(out.iterdir()) == []
+    session.record("still.writable")  # no snapshot or lock was left behind on the live database
+
+
+def test_a_damaged_copy_is_refused_and_leaves_nothing(session, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    real = store.row_counts
+
+    def one_row_short(con):
+        counts = real(con)
+        counts["users"] -= 1
+        return counts
+
+    monkeypatch.setattr(store, "row_counts", one_row_short)
+    with pytest.raises(store.CopyMismatch):
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert list(out.iterdir()) == []
+
+
+def test_digests_and_copy_see_one_snapshot_while_others_commit(session, tmp_path):
+    """Writers keep committing during the backup; the digests (source) and the copy still agree."""
+    key = session.data_key()
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        con = _raw_connect(session.paths.database, key)
+        try:
+            while not stop.is_set():
+                n = len(written)
+                con.execute("INSERT INTO clinic_settings(key, value, updated_at) VALUES (?, '1', 'x')", (f"k{n}",))
+                written.append(n)
+                stop.wait(0.002)
+        finally:
+            con.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for i in range(2):
+            target = tmp_path / f"b{i}.adkbackup"
+            header = store.create_backup(session.database(), key, draft(session), target)
+            _app, _version, tables = store.stage_restore(read_backup(target), key, tmp_path / f"s{i}.db")
+            assert dict(tables) == dict(header.tables)
+    finally:
+        stop.set()
+        thread.join()
+    assert written  # the writer really ran alongside
 
 
 def test_staging_checks_and_gives_identical_tables(session, made, tmp_path):
@@ -144,3 +200,105 @@ def test_a_failing_swap_puts_everything_back(session, made, tmp_path, monkeypatc
     assert sha256(live) == before
     assert not live.with_name("clinic.db.before-restore-1").exists()
     open_database(live, key).dispose()
+
+
+# ------------------------------------------------------------------------------------- version 1 compatibility
+
+
+def v1_table_summaries(con, data_key: bytes) -> dict[str, TableSummary]:
+    """The digest code of format version 1, verbatim: one SELECT per table, rows joined in Python."""
+    key = fmt.digest_key(data_key)
+    result = {}
+    for name, without_rowid in store._tables(con):
+        info = con.execute(f"PRAGMA main.table_info({store._quoted(name)})").fetchall()
+        columns = [str(c[1]) for c in info]
+        if without_rowid:
+            pk = [str(c[1]) for c in sorted((c for c in info if c[5]), key=lambda c: c[5])]
+            order = ", ".join(store._quoted(c) for c in pk)
+        else:
+            order = "rowid"
+        expr = " || ',' || ".join(f"quote({store._quoted(c)})" for c in columns) or "''"
+        mac = hmac.new(key, name.encode("utf-8") + b"\x00" + ",".join(columns).encode("utf-8") + b"\n",
+                       hashlib.sha256)
+        count = 0
+        cursor = con.execute(f"SELECT {expr} FROM {store._quoted(name)} ORDER BY {order}")
+        while rows := cursor.fetchmany(20_000):
+            mac.update("\n".join(r[0] for r in rows).encode("utf-8", "surrogatepass"))
+            mac.update(b"\n")
+            count += len(rows)
+        result[name] = TableSummary(count, mac.hexdigest())
+    return result
+
+
+def write_v1(target: Path, header: BackupHeader, body: Path, data_key: bytes) -> None:
+    """A version 1 file exactly as the version 1 writer laid it out (header first, body, MAC, end marker)."""
+    raw_header = header.to_bytes()
+    data = body.read_bytes()
+    packed = (struct.pack(">16sHI", fmt.MAGIC, 1, len(raw_header)) + raw_header + hashlib.sha256(raw_header).digest()
+              + struct.pack(">Q", len(data)) + data)
+    target.write_bytes(packed + hmac.new(fmt.mac_key(data_key), packed, hashlib.sha256).digest() + fmt.END_MARKER)
+
+
+@pytest.fixture
+def odd_tables(tmp_path):
+    """A database with every shape the digest code treats differently."""
+    key = new_data_key()
+    path = tmp_path / "odd.db"
+    con = _raw_connect(path, key)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.executescript("""
+        CREATE TABLE dense (a TEXT, b REAL, c INTEGER, d BLOB);
+        CREATE TABLE sparse (a TEXT);
+        CREATE TABLE wr (k TEXT, n INTEGER, v TEXT, PRIMARY KEY (n, k)) WITHOUT ROWID;
+        CREATE TABLE own_rowid (rowid TEXT, v TEXT);
+        CREATE TABLE empty (a TEXT);
+        CREATE TABLE "we""ird ñame" ("co,l" TEXT, "x" TEXT);
+    """)
+    con.execute("BEGIN")
+    rows = [(f"t{i} \u00e9\u4e2d\U0001f600 'q' ,\n", i / 7, i * 10**12 - 5, bytes([i % 256, 0, 255]))
+            for i in range(45_123)]
+    rows[5] = (None, None, None, None)
+    con.executemany("INSERT INTO dense VALUES (?, ?, ?, ?)", rows)
+    con.execute("DELETE FROM dense WHERE rowid % 3 = 0")  # holes inside the chunks
+    con.executemany("INSERT INTO sparse(rowid, a) VALUES (?, ?)",
+                    [(-(2**62), "low"), (0, "zero"), (2**62, "high"), (2**63 - 1, "max")])
+    con.executemany("INSERT INTO wr VALUES (?, ?, ?)", [(f"k{i % 5}", i // 5, "v" * (i % 50)) for i in range(3000)])
+    con.executemany("INSERT INTO own_rowid VALUES (?, ?)", [(str(9 - i), f"v{i}") for i in range(10)])
+    con.execute('INSERT INTO "we""ird ñame" VALUES (\'a\', NULL)')
+    con.execute("COMMIT")
+    con.close()
+    return path, key
+
+
+def test_the_chunked_digests_are_the_version_1_digests(odd_tables):
+    path, key = odd_tables
+    con = _raw_connect(path, key)
+    try:
+        expected = v1_table_summaries(con, key)
+        assert store.table_summaries(con, key) == expected
+    finally:
+        con.close()
+    assert store.check_database_file(path, key, thorough=True)[2] == expected
+    assert expected["dense"].rows == 30_082 and expected["sparse"].rows == 4 and expected["empty"].rows == 0
+
+
+def test_a_version_1_backup_still_restores(session, made, tmp_path):
+    """Files written by format version 1 (header first, body copied in) stay restorable."""
+    target, header = made
+    key = session.data_key()
+    body = tmp_path / "body.db"
+    store.stage_restore(read_backup(target), key, body)
+    with session.database().engine.connect() as conn:
+        assert v1_table_summaries(conn.connection.dbapi_connection, key) == dict(header.tables)
+    old = tmp_path / "old.adkbackup"
+    write_v1(old, header, body, key)
+    opened = read_backup(old)
+    assert opened.version == 1 and opened.header == header
+    _app, version, tables = store.stage_restore(opened, key, tmp_path / "restored.db")
+    assert dict(tables) == dict(header.tables) and version == 2
+    raw = bytearray(old.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    old.write_bytes(bytes(raw))
+    with pytest.raises(BackupDamaged):
+        store.stage_restore(read_backup(old), key, tmp_path / "never.db")
+    assert not (tmp_path / "never.db").exists()
