@@ -17,16 +17,19 @@ a clinic's log grows by thousands a day, and walking all of it costs about
 unlock therefore walks the newest ``UNLOCK_WALK`` entries (a quarter of a
 second) together with the anchor check, which between them catch a swapped
 or cut-off database and any change to recent entries before the login goes
-on. When there were more, the staff window walks the whole chain right after
-the login on a pool thread (``verify_history``): a change to an older entry
-is written into the log as ``audit.integrity_failed`` and shown in the same
-warning, seconds later instead of before the window opens. The audit viewer's
-"Verify chain" always walks all of it.
+on. When there were more, the shell walks the whole chain right after the
+login on a pool thread (``verify_history``), for a staff window and a kiosk
+alike: a change to an older entry is written into the log as
+``audit.integrity_failed`` and, in the staff window, shown in the same
+warning, seconds later instead of before the window opens. A walk that
+cannot finish says so in that warning. The audit viewer's "Verify chain"
+always walks all of it.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -36,10 +39,13 @@ from sqlalchemy.orm import Session
 
 from alliance_desktop.config import DataPaths
 from alliance_desktop.storage import audit, audit_anchor
+from alliance_desktop.storage.audit import WalkStopped
 from alliance_desktop.storage.engine import ClinicDatabase
 
 if TYPE_CHECKING:
     from alliance_desktop.services.clinic_session import ClinicSession
+
+__all__ = ["AnchorStatus", "AuditIntegrity", "WalkStopped", "check", "needs_history_walk", "verify_history"]
 
 ANCHOR_FILE = "audit-anchor.json"
 ANCHOR_CREATED = "audit.anchor_created"
@@ -163,19 +169,26 @@ def check(db: ClinicDatabase, paths: DataPaths, data_key: bytes, *, whole_chain:
     return AuditIntegrity(report.entries, report.first_bad_seq, status, anchored, walked_from=report.walked_from)
 
 
-def verify_history(session: ClinicSession) -> AuditIntegrity | None:
+def needs_history_walk(session: ClinicSession) -> bool:
+    """Whether the unlock left older entries unwalked (and found nothing wrong in what it walked)."""
+    verdict = session.audit_integrity
+    return verdict is not None and verdict.intact and not verdict.whole_chain
+
+
+def verify_history(session: ClinicSession, *, stop: Callable[[], bool] | None = None) -> AuditIntegrity | None:
     """After an unlock that walked only the newest entries: walk the whole chain (run it off the UI thread).
 
     Returns the new verdict when an older entry does not hold, after writing
     it into the log (``audit.integrity_failed``, as the unlock does), so the
     audit viewer and later log-ins see it too; None when the chain holds or
-    the unlock had walked all of it already.
+    the unlock had walked all of it already. ``stop`` ends the walk early
+    (``storage.audit.WalkStopped``): the shell sets it when the session locks.
     """
     verdict = session.audit_integrity
     if verdict is None or verdict.whole_chain:
         return None
     with session.read() as s:
-        report = audit.verify_chain(s)
+        report = audit.verify_chain(s, stop=stop)
     if report.intact:
         return None
     found = replace(verdict, entries=report.entries, chain_first_bad=report.first_bad_seq, walked_from=1)
@@ -185,7 +198,7 @@ def verify_history(session: ClinicSession) -> AuditIntegrity | None:
 
 
 def earlier_alerts(s: Session) -> int:
-    """How many unlocks found a problem before (each left an ``audit.integrity_failed`` entry)."""
+    """How many problems earlier checks found (each unlock or walk after a login left ``audit.integrity_failed``)."""
     return audit.count_action(s, INTEGRITY_FAILED)
 
 

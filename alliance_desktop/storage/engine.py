@@ -231,7 +231,7 @@ def keep_private(path: Path) -> None:
         return
     for suffix in ("", "-wal", "-shm", "-journal"):
         side = Path(f"{path}{suffix}")
-        with contextlib.suppress(FileNotFoundError, PermissionError):
+        with contextlib.suppress(OSError):  # missing, not ours to change, read-only media: opening says more
             if side.stat().st_mode & 0o077:
                 os.chmod(side, FILE_MODE)
 

@@ -36,9 +36,7 @@ from alliance_desktop.ui.password_dialogs import ChangePasswordDialog
 from alliance_desktop.ui.therapist.workspace import Workspace
 
 if TYPE_CHECKING:
-    from alliance_desktop.services.audit_integrity import AuditIntegrity
     from alliance_desktop.services.clinic_session import ClinicSession
-    from alliance_desktop.ui.tasks import Task
 
 WELCOME = "Welcome, {name}."
 
@@ -162,7 +160,6 @@ class MainWindow(QMainWindow):
         self.audit_warning.setWordWrap(True)
         self.audit_warning.setAccessibleName("Audit log warning")
         self.audit_warning.setVisible(bool(problem))
-        self._history_task: Task | None = None
         self.welcome = theme.set_role(QLabel(WELCOME.format(name=user.display_name)), theme.HINT)
         self.welcome.setTextFormat(Qt.TextFormat.PlainText)
         self.tabs = QTabWidget()
@@ -193,28 +190,11 @@ class MainWindow(QMainWindow):
         if idle_minutes:
             self.statusBar().showMessage(
                 f"Locks automatically after {idle_minutes:g} minutes without activity.")
-        if integrity is not None and integrity.intact and not integrity.whole_chain:
-            self._check_audit_history()
 
-    def _check_audit_history(self) -> None:
-        """The unlock walked only the newest audit entries: walk the rest now, off the UI thread."""
-        from alliance_desktop.services.audit_integrity import verify_history
-        from alliance_desktop.ui.tasks import run_task
-
-        session = self._session
-        self._history_task = run_task(self, lambda: verify_history(session), self._audit_history_checked,
-                                      self._audit_history_failed)
-
-    def _audit_history_checked(self, found: AuditIntegrity | None) -> None:
-        self._history_task = None
-        if found is not None:  # an older entry does not hold: the same warning the unlock gives
-            self.audit_warning.setText(found.message())
-            self.audit_warning.setVisible(True)
-
-    def _audit_history_failed(self, problem: object) -> None:
-        # Locked meanwhile (the session closed under the walk), or the database failed: the next
-        # login walks again; the viewer's "Verify chain" does it on demand.
-        self._history_task = None
+    def show_audit_problem(self, message: str) -> None:
+        """The walk of the whole audit log after this login found a problem: the same warning as the unlock's."""
+        self.audit_warning.setText(message)
+        self.audit_warning.setVisible(True)
 
     # -- the workspace ---------------------------------------------------------------
     def _build_tabs(self, role: Role) -> int:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from alliance_desktop.services.access import ClinicState
 from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import heap
+from alliance_desktop.ui.audit_walk import AuditHistoryWalk
 from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.resume import ResumeWatcher
@@ -79,6 +80,8 @@ class ShellController(QObject):
     quitRequested = Signal()
     #: a kiosk started before its database opened (``kiosk_before_open``) has its real service now
     kioskReady = Signal()
+    #: the walk of the whole audit log after the login found a problem (the staff-facing sentence)
+    auditProblem = Signal(str)
 
     def __init__(
         self,
@@ -100,6 +103,7 @@ class ShellController(QObject):
         self._checked: CheckedLogin | None = None  # a kiosk login whose database is not open yet
         self._initial_user = initial_user
         self._session: ClinicSession | None = None
+        self._audit_walk: AuditHistoryWalk | None = None
         self.screen: Screen | None = None
         self.login = LoginPrefill(initial_user)
         self.problem = ""
@@ -176,6 +180,13 @@ class ShellController(QObject):
         self.sessionOpened.emit()
         self.resume.start()
         QTimer.singleShot(heap.SETTLE_DELAY_MS, self, self._settle_heap)
+        # A long audit log: the unlock walked its newest entries; walk the rest now, off the UI thread.
+        walk = AuditHistoryWalk(session, self)
+        walk.problem.connect(self.auditProblem)
+        if walk.start():
+            self._audit_walk = walk
+        else:
+            walk.deleteLater()
 
     def kiosk_before_open(self, login: CheckedLogin, clinic_name: str) -> None:
         """``--kiosk``: the password was right; show the kiosk now, open the database after its first paint.
@@ -334,6 +345,9 @@ class ShellController(QObject):
         self.kiosk = None
         self._checked = None
         session, self._session = self._session, None
+        walk, self._audit_walk = self._audit_walk, None
+        if walk is not None:
+            walk.stop()  # before the lock: the walk gives its database connection back first
         if session is not None:
             session.lock()
             heap.release()

@@ -91,6 +91,7 @@ class ShellWindows(QObject):
             main.handOverRequested.connect(c.hand_over)
             main.autoLockChanged.connect(c.set_idle_minutes)
             main.clinicRestored.connect(c.lock)
+            c.auditProblem.connect(main.show_audit_problem)
             return main
         if screen is Screen.KIOSK:
             kiosk = c.kiosk

@@ -277,3 +277,72 @@ def test_the_main_window_warns_once_the_walk_after_the_login_finds_an_older_chan
     main = log_in(qtbot, make_shell(logged))
     qtbot.waitUntil(lambda: main.audit_warning.isVisibleTo(main), timeout=10_000)
     assert "altered" in main.audit_warning.text()
+
+
+def nest_details_too_deep(s):
+    """Details that are valid JSON but nest deeper than the parser goes: a broken entry, not a crash."""
+    seq = seq_of_nth(s, 3)
+    s.execute(sa.text("UPDATE audit_events SET details = :d WHERE seq = :seq"),
+              {"d": "[" * 100_000 + "]" * 100_000, "seq": seq})
+    return seq
+
+
+def test_an_old_entry_the_parser_cannot_read_is_reported_not_raised(logged, short_unlock_walk):
+    from alliance_desktop.services.audit_integrity import verify_history
+
+    expected = first_bad_expected(logged, "edit")  # the same entry: the fourth test entry
+    tamper(logged, nest_details_too_deep)
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        assert session.audit_integrity.intact and not session.audit_integrity.whole_chain
+        found = verify_history(session)
+        assert found is not None and found.first_bad_seq == expected
+        assert verify_audit_chain(session).first_bad_seq == expected
+    finally:
+        session.lock()
+
+
+def test_a_kiosk_login_walks_the_whole_log_too_and_records_what_it_finds(qtbot, logged, short_unlock_walk):
+    """No staff window on a kiosk device: the shell's walk still runs and writes the problem into the log."""
+    from alliance_desktop.services.audit_integrity import INTEGRITY_FAILED
+    from alliance_desktop.ui.shell import ShellController
+
+    expected = first_bad_expected(logged, "edit")
+    tamper(logged, edit)
+    controller = ShellController(logged, idle_timeout_ms=0, kiosk_on_login=True, device_id="test-kiosk")
+    try:
+        with qtbot.waitSignal(controller.auditProblem, timeout=10_000) as said:
+            controller.open_session(logged.unlock(ADMIN_USER, ADMIN_PASSWORD))
+        assert controller.kiosk is not None and "altered" in said.args[0]
+        with controller.session.read() as s:
+            recorded = s.execute(sa.select(AuditEvent.details).where(AuditEvent.action == INTEGRITY_FAILED)).all()
+        assert [row[0]["first_bad_seq"] for row in recorded] == [expected]
+    finally:
+        controller.shutdown()
+
+
+def test_a_walk_asked_to_stop_ends_early_and_reports_nothing(logged):
+    """Locking during a long walk: the walk ends at its next look at the flag, not at the end of the log."""
+    from alliance_desktop.storage import audit
+    from alliance_desktop.storage.engine import open_database
+
+    key = KeyFile.load(logged.paths.keyfile).unlock_user(ADMIN_USER, ADMIN_PASSWORD)
+    db = open_database(logged.paths.database, key)
+    try:
+        with db.write() as s:
+            for n in range(audit.STOP_CHECK_EVERY + 10):
+                audit.append(s, at=audit_time(n), action="test.bulk", details={"n": n})
+        looked: list[int] = []
+        with db.read() as s:
+            with pytest.raises(audit.WalkStopped):
+                audit.verify_chain(s, stop=lambda: looked.append(1) or True)
+            assert looked == [1]  # stopped at its first look, after STOP_CHECK_EVERY entries
+            assert audit.verify_chain(s, stop=lambda: False).intact
+    finally:
+        db.dispose()
+
+
+def audit_time(n: int):
+    from datetime import UTC, datetime, timedelta
+
+    return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n)
