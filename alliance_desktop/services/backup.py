@@ -26,6 +26,7 @@ finished by ``ClinicAccess.state()`` on the next start.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from collections.abc import Mapping
@@ -86,6 +87,12 @@ class WrongRecoveryKey(WrongPassword):
 
 class BackupNotWritten(ServiceError):
     user_message = "The backup could not be written. Nothing was left behind."
+
+
+_BACKUP_DRIVE_FULL = (
+    "The drive the backup is written to is full, so no backup was made. Free some space there or choose "
+    "another place, then try again. Nothing was left behind."
+)
 
 
 class RestoreNotCompleted(ServiceError):
@@ -159,7 +166,9 @@ def create_backup(session: ClinicSession, out: Path | None = None) -> BackupSumm
                          database_id=keyfile.database_id, application_id=0, schema_version=0, keyfile=keyfile_bytes)
     try:
         header = store.create_backup(session.database(), data_key, draft, target)
-    except OSError as exc:
+    except OSError as exc:  # the backup's own drive (storage reports a full one during the copy this way too)
+        if exc.errno == errno.ENOSPC:
+            raise BackupNotWritten(_BACKUP_DRIVE_FULL) from None
         reason = exc.strerror or "input/output error"
         raise BackupNotWritten(f"The backup could not be written ({reason}). Nothing was left behind.") from None
     summary = _summary(target, header)

@@ -20,6 +20,16 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   snapshot and compute the per-table digests for the header. sqlcipher3
   releases the GIL in ``sqlite3_step``/``backup_step``, so these really run
   in parallel.
+- A backup that fails stops at once, whatever failed. The first stage that
+  fails (or Ctrl-C) calls the others off (``_Stop``): the copy runs
+  ``_COPY_PAGES`` pages per ``backup_step`` and stops between two steps
+  (``backup_step`` ignores ``sqlite3_interrupt``; the copier's read
+  transaction keeps the snapshot from one step to the next), running
+  statements are interrupted (all but ``cipher_integrity_check``, which
+  cannot be: at most its ~5 s on the large demo), and every thread is joined
+  before the scratch file is removed, through a second Ctrl-C too. The
+  scratch file is only ever opened as an existing file (``mode=rw``), so no
+  stage can create it again after it was removed.
 - The quick_check and the digests describe the copy because they read the
   very snapshot the backup API copied page for page; the copy is then
   checked on its own for what a copy can get wrong: its page count equals
@@ -54,15 +64,17 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import logging
 import os
 import queue
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,9 +93,16 @@ from alliance_desktop.storage.backup_format import (
     mac_body,
     seal_backup,
 )
-from alliance_desktop.storage.engine import ClinicDatabase, _raw_connect, read_identity, verify_identity
+from alliance_desktop.storage.engine import (
+    BUSY_TIMEOUT_MS,
+    ClinicDatabase,
+    _key_pragma,
+    _raw_connect,
+    read_identity,
+    verify_identity,
+)
 from alliance_desktop.storage.errors import DamagedDatabase, StorageError
-from alliance_desktop.storage.failures import storage_failures
+from alliance_desktop.storage.failures import SQLITE_FULL, SQLITE_IOERR, storage_failure
 
 _log = logging.getLogger(__name__)
 
@@ -95,6 +114,12 @@ _CHUNK_ROWIDS = 20_000
 _MAX_CHUNKS = 4096
 #: Threads checking and digesting besides the copy: the target machines have two cores or more.
 _WORKERS = 2
+#: How often a clean-up step is retried when Ctrl-C interrupts it (each try waits for threads that are stopping).
+_SHIELD_TRIES = 5
+#: Pages per backup-API step (4 MiB at 4 KiB pages): between two steps the copy looks whether to stop.
+_COPY_PAGES = 1024
+#: During the copy a failed *read* (IOERR_READ, _SHORT_READ) is the live database's; other I/O errors are the copy's.
+_IOERR_READS = frozenset({SQLITE_IOERR | 1 << 8, SQLITE_IOERR | 2 << 8})
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
 
@@ -115,6 +140,37 @@ class SourceDamaged(DamagedDatabase):
         "The clinic database failed its integrity check, so no backup was made. "
         "Restore the clinic from an earlier backup."
     )
+
+
+class BackupFailed(StorageError):
+    """Reading the live database failed for a reason that is neither the disk nor damage (out of memory, say)."""
+
+    user_message = "The clinic database could not be read to the end, so no backup was made. Try again in a moment."
+
+
+class _Stopped(Exception):
+    """The backup was called off (another stage failed, or Ctrl-C): a stage that sees it leaves at once."""
+
+
+def _source_failure(exc: BaseException) -> BaseException:
+    """What a failure reading the live database means for the person: only damage says "damaged"."""
+    if not isinstance(exc, sqlcipher.Error):
+        return exc
+    failure = storage_failure(exc)  # DiskFull / DiskError / DamagedDatabase, or None
+    if isinstance(failure, DamagedDatabase):
+        return SourceDamaged()
+    return failure if failure is not None else BackupFailed()
+
+
+def _copy_failure(exc: sqlcipher.Error) -> BaseException:
+    """A backup-API step failed: a full disk or a failed write is the *backup's* drive, an OSError as from Python."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        if code & 0xFF == SQLITE_FULL:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        if code & 0xFF == SQLITE_IOERR and code not in _IOERR_READS:
+            return OSError(errno.EIO, os.strerror(errno.EIO))
+    return _source_failure(exc)
 
 
 # ------------------------------------------------------------------------------------- digests
@@ -263,6 +319,7 @@ class _Workers:
         for con in cons:
             self._free.put(con)
         self._pool = ThreadPoolExecutor(max_workers=len(cons), thread_name_prefix="backup-check")
+        self._futures: list[Future[Any]] = []
 
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         con = self._free.get()
@@ -272,13 +329,31 @@ class _Workers:
             self._free.put(con)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        return self._pool.submit(self._run, fn, *args)
+        future = self._pool.submit(self._run, fn, *args)
+        self._futures.append(future)
+        return future
 
     def stop(self) -> None:
-        """Cancel what has not started and interrupt what has; returns when every thread is idle."""
-        for con in self._cons:
-            con.interrupt()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Cancel what has not started, then interrupt what has; returns when every thread is idle."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        _interrupt_until_done(self._cons, self._futures)
+        self._pool.shutdown(wait=True)
+
+
+def _interrupt_until_done(cons: list[Any], futures: list[Future[Any]]) -> None:
+    """Interrupt ``cons`` until every one of ``futures`` is done.
+
+    Again and again: ``sqlite3_interrupt`` only stops the statements running at
+    that moment, so a task that starts its next statement just after it would
+    otherwise run to its end. (``cipher_integrity_check`` ignores interrupts.)
+    """
+    pending = [f for f in futures if not f.done()]
+    while pending:
+        for con in cons:
+            with contextlib.suppress(sqlcipher.Error):
+                con.interrupt()
+        _done, not_done = wait(pending, timeout=0.05)
+        pending = list(not_done)
 
 
 def _quick_check(con: Any, thorough: bool) -> bool:
@@ -289,6 +364,25 @@ def _quick_check(con: Any, thorough: bool) -> bool:
 def _open_checked(path: Path, data_key: bytes) -> Any:
     con = _raw_connect(path, data_key)  # DamagedDatabase if the key does not open page 1
     con.execute("PRAGMA query_only = 1")  # before the first statement that could write
+    return con
+
+
+def _open_existing(path: Path, data_key: bytes) -> Any:
+    """``_raw_connect`` for a file that must already exist (``mode=rw``): a missing file is an error, never created.
+
+    The backup's scratch file is opened this way, so a stage that opens it
+    after it was removed cannot leave an empty file in the target folder.
+    """
+    con = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
+                            isolation_level=None)
+    try:
+        con.execute("PRAGMA cipher_log_level = NONE")
+        con.execute(_key_pragma(data_key))
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -329,7 +423,8 @@ def check_database_file(path: Path, data_key: bytes, *, thorough: bool) -> tuple
     try:
         app_id, version = read_identity(con)
         verify_identity(app_id, version)  # NotOurDatabase / NewerSchema
-        cons += [_open_checked(path, data_key) for _ in range(_WORKERS)]
+        for _ in range(_WORKERS):
+            cons.append(_open_checked(path, data_key))  # closed in the finally even if the next open fails
         plans = _plan(con, data_key)
         workers = _Workers(cons[1:])
         verdict = workers.submit(_quick_check, thorough)
@@ -399,6 +494,99 @@ def _snapshot(path: Path, data_key: bytes, readers: int) -> Iterator[list[Any]]:
         _close_all(cons)
 
 
+class _Stop:
+    """Calls a backup off, once, for every thread of it; the first failure is kept as the cause.
+
+    The copy looks at it between two backup-API steps (``backup_step``
+    ignores ``sqlite3_interrupt``) and before it opens a connection; the
+    statements running on the watched connections are interrupted at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._event = threading.Event()
+        self._cons: list[Any] = []
+        self.cause: BaseException | None = None
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def check(self, *_progress: int) -> None:
+        """Raise ``_Stopped`` once the backup was called off (also the backup API's progress callback)."""
+        if self._event.is_set():
+            raise _Stopped()
+
+    def set(self, cause: BaseException) -> None:
+        with self._lock:
+            if self.cause is None:
+                self.cause = cause
+            self._event.set()
+            for con in self._cons:
+                with contextlib.suppress(sqlcipher.Error):
+                    con.interrupt()
+
+    def watch(self, *cons: Any) -> None:
+        with self._lock:
+            self._cons.extend(cons)
+
+    def forget(self, *cons: Any) -> None:
+        """Stop watching ``cons`` (all of them if none are named): they are about to be closed."""
+        with self._lock:
+            self._cons = [c for c in self._cons if cons and c not in cons]
+
+    def open(self, path: Path, data_key: bytes) -> Any:
+        """A watched connection to the existing ``path``; ``_Stopped`` instead once the backup was called off."""
+        with self._lock:
+            self.check()
+            con = _open_existing(path, data_key)
+            self._cons.append(con)
+        return con
+
+    def close(self, cons: list[Any]) -> None:
+        self.forget(*cons)
+        _close_all(cons)
+
+    def on_failure(self, future: Future[Any]) -> None:
+        """Done callback of every stage: the first one that fails calls the whole backup off."""
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is not None and not isinstance(exc, _Stopped):
+            failure = _source_failure(exc)
+            if failure is not exc:
+                failure.__cause__ = exc
+            self.set(failure)
+
+    def on_verdict(self, future: Future[Any]) -> None:
+        if not future.cancelled() and future.exception() is None and not future.result():
+            self.set(SourceDamaged())
+
+
+def _shielded(*steps: Callable[[], object], stop: _Stop | None = None) -> None:
+    """Run every step to its end through Ctrl-C (``_SHIELD_TRIES`` at most); a KeyboardInterrupt is raised after.
+
+    The steps join the backup's threads (which end within one backup step or
+    interrupted statement once ``stop`` is set) and remove its scratch file.
+    Leaving a thread running would let it use connections that are being
+    closed and a scratch file that is being removed.
+    """
+    pending: BaseException | None = None
+    for step in steps:
+        for _attempt in range(_SHIELD_TRIES):
+            try:
+                step()
+                break
+            except KeyboardInterrupt as exc:  # a second Ctrl-C: keep waiting, the threads are stopping
+                pending = pending or exc
+                if stop is not None:
+                    stop.set(exc)
+            except BaseException as exc:  # noqa: BLE001 - the other steps still run; raised after them
+                pending = pending or exc
+                break
+    if pending is not None:
+        raise pending
+
+
 @dataclass
 class _Copied:
     app_id: int
@@ -407,52 +595,64 @@ class _Copied:
     mac: BodyMac
 
 
-def _copy_and_check(src: Any, data_key: bytes, scratch: Path, opened: list[Any], watch: _Stopwatch) -> _Copied:
+def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: _Stop, watch: _Stopwatch) -> _Copied:
     """Backup-API copy of ``src``'s snapshot into ``scratch``; check the copy on its own; MAC its bytes.
 
-    The copy's journal is off and it is not synced page by page: it is a
-    scratch file until it passes every check; it is fsynced once here and
-    once more with its trailer in ``seal_backup``. Once copied, three things
-    run at once: ``cipher_integrity_check`` (here), the row counts (a second
-    connection) and fsync + the body MAC (a plain read of the file; nothing
-    writes to it, and ``seal_backup`` refuses it if its size or mtime changed).
+    The copy runs ``_COPY_PAGES`` pages per step and stops between two steps
+    once ``stop`` is set. Its journal is off and it is not synced page by
+    page: it is a scratch file until it passes every check; it is fsynced
+    once here and once more with its trailer in ``seal_backup``. Once copied,
+    three things run at once: ``cipher_integrity_check`` (here), the row
+    counts (a second connection) and fsync + the body MAC (a plain read of
+    the file; nothing writes to it, and ``seal_backup`` refuses it if its
+    size or mtime changed). Any failure checking the copy is ``CopyMismatch``.
     """
     pages = int(src.execute("PRAGMA page_count").fetchone()[0])
-    dest = _raw_connect(scratch, data_key)
-    opened.append(dest)
+    dest: list[Any] = []
     try:
-        dest.execute("PRAGMA journal_mode = OFF")
-        dest.execute("PRAGMA synchronous = OFF")
-        with storage_failures():  # a full disk is DiskFull, not a driver error
-            src.backup(dest)
+        try:
+            dest.append(stop.open(scratch, data_key))
+            dest[0].execute("PRAGMA journal_mode = OFF")
+            dest[0].execute("PRAGMA synchronous = OFF")
+        except sqlcipher.Error as exc:  # the scratch file, not the live database
+            raise CopyMismatch() from exc
+        try:
+            src.backup(dest[0], pages=_COPY_PAGES, progress=stop.check, sleep=0)
+        except sqlcipher.Error as exc:  # a full backup drive is an OSError, like one while sealing
+            raise _copy_failure(exc) from exc
     finally:
-        dest.close()
+        stop.close(dest)
     src.execute("ROLLBACK")  # the other readers keep the snapshot; the copy no longer needs it
     watch("copy done")
-    cons = [_open_checked(scratch, data_key), _open_checked(scratch, data_key)]
-    opened.extend(cons)
+    cons: list[Any] = []
+    futures: list[Future[Any]] = []
     side = ThreadPoolExecutor(max_workers=2, thread_name_prefix="backup-copy-check")
     try:
-        counted = side.submit(row_counts, cons[1])
-        maced = side.submit(_sync_and_mac, scratch, data_key)
-        app_id, version = read_identity(cons[0])
-        verify_identity(app_id, version)
-        if int(cons[0].execute("PRAGMA page_count").fetchone()[0]) != pages:
-            raise CopyMismatch()
-        if cons[0].execute("PRAGMA cipher_integrity_check").fetchall():
-            raise CopyMismatch()
-        watch("copy cipher_integrity_check done")
-        counts = counted.result()
-        mac = maced.result()
-        watch("copy row counts, fsync and MAC done")
-    except sqlcipher.Error:
-        raise CopyMismatch() from None
+        try:
+            for _ in range(2):
+                cons.append(stop.open(scratch, data_key))
+                cons[-1].execute("PRAGMA query_only = 1")
+            counted = side.submit(row_counts, cons[1])
+            maced = side.submit(_sync_and_mac, scratch, data_key, stop)
+            futures += [counted, maced]
+            app_id, version = read_identity(cons[0])
+            verify_identity(app_id, version)
+            if int(cons[0].execute("PRAGMA page_count").fetchone()[0]) != pages:
+                raise CopyMismatch()
+            stop.check()  # cipher_integrity_check cannot be interrupted
+            if cons[0].execute("PRAGMA cipher_integrity_check").fetchall():
+                raise CopyMismatch()
+            watch("copy cipher_integrity_check done")
+            counts = counted.result()
+            mac = maced.result()
+            watch("copy row counts, fsync and MAC done")
+        except (sqlcipher.Error, StorageError) as exc:
+            raise CopyMismatch() from exc
     finally:
-        for con in cons:
-            with contextlib.suppress(sqlcipher.Error):
-                con.interrupt()
-        side.shutdown(wait=True, cancel_futures=True)
-        _close_all(cons)
+        side.shutdown(wait=False, cancel_futures=True)
+        _interrupt_until_done(cons, futures)
+        side.shutdown(wait=True)
+        stop.close(cons)
     for suffix in _SIDE_FILES:  # a left-over WAL would not be in the backup file
         leftover = Path(f"{scratch}{suffix}")
         if leftover.exists() and leftover.stat().st_size:
@@ -460,13 +660,14 @@ def _copy_and_check(src: Any, data_key: bytes, scratch: Path, opened: list[Any],
     return _Copied(app_id, version, counts, mac)
 
 
-def _sync_and_mac(scratch: Path, data_key: bytes) -> BodyMac:
-    fd = os.open(scratch, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def _sync_and_mac(scratch: Path, data_key: bytes, stop: _Stop) -> BodyMac:
+    # Opened for writing (nothing is written): Windows flushes a file only through a handle that may write.
+    fd = os.open(scratch, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         _fsync_file(fd)  # the body goes to disk now, while other checks still run
     finally:
         os.close(fd)
-    return mac_body(scratch, data_key)
+    return mac_body(scratch, data_key, between_chunks=stop.check)
 
 
 def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, target: Path) -> BackupHeader:
@@ -475,6 +676,13 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
     ``header`` supplies the descriptive fields (time, app version, key file);
     identity and table summaries are filled in from the copy and its
     snapshot. On any failure nothing is left in the target folder.
+
+    The first stage that fails (or Ctrl-C) calls the others off (``_Stop``):
+    the copy stops at its next step, running statements are interrupted, and
+    every thread is joined before the scratch file is removed, a second
+    Ctrl-C included. A failure reading the live database says "damaged" only
+    when it is damage (``SourceDamaged``); a full backup drive, or a failed
+    write to it, is an ``OSError`` as when Python itself writes there.
     """
     if target.exists():
         raise FileExistsError("the backup target exists")
@@ -482,33 +690,41 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".db.tmp", dir=target.parent)
     os.close(fd)
     scratch = Path(name)
+    stop = _Stop()
     try:
         with _snapshot(db.path, data_key, 1 + _WORKERS) as (copier, *readers):
-            plans = _plan(readers[0], data_key)
+            try:
+                plans = _plan(readers[0], data_key)
+            except sqlcipher.Error as exc:
+                raise _source_failure(exc) from exc
+            stop.watch(*readers)
             workers = _Workers(readers)
             copying = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-copy")
-            opened: list[Any] = []
             try:
                 verdict = workers.submit(_quick_check, False)
+                verdict.add_done_callback(stop.on_verdict)
                 _submit(plans, workers.submit)
-                copied_f = copying.submit(_copy_and_check, copier, data_key, scratch, opened, watch)
+                copied_f = copying.submit(_copy_and_check, copier, data_key, scratch, stop, watch)
+                for future in (verdict, copied_f, *(f for plan in plans for f in plan.futures)):
+                    future.add_done_callback(stop.on_failure)
                 try:
                     tables = _collect(plans)
                     watch("source digests done")
                     if not verdict.result():
                         raise SourceDamaged()
                     watch("source quick_check done")
-                except sqlcipher.Error:
-                    raise SourceDamaged() from None
+                except sqlcipher.Error as exc:
+                    raise _source_failure(exc) from exc
                 copied = copied_f.result()
-            except BaseException:
-                for con in (copier, *opened):
-                    with contextlib.suppress(sqlcipher.Error):
-                        con.interrupt()
+            except BaseException as exc:
+                stop.set(exc)  # the copy stops at its next step; the workers' statements are interrupted
+                cause = stop.cause
+                if isinstance(exc, Exception) and cause is not None and cause is not exc:
+                    raise cause from cause.__cause__  # the stage that failed first, not the one it interrupted
                 raise
             finally:
-                workers.stop()
-                copying.shutdown(wait=True, cancel_futures=True)
+                _shielded(workers.stop, lambda: copying.shutdown(wait=True, cancel_futures=True), stop.forget,
+                          stop=stop)
         if {name: t.rows for name, t in tables.items()} != copied.counts:
             raise CopyMismatch()
         final = BackupHeader(
@@ -523,7 +739,7 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
         seal_backup(scratch, final, data_key, target, copied.mac)
         watch("sealed")
     finally:
-        remove_database_files(scratch)
+        _shielded(lambda: remove_database_files(scratch))
     return final
 
 

@@ -45,6 +45,9 @@ Either file is exactly 102+H+B bytes long, so a truncated or extended file is
 refused before anything else is read. A file is recognised as version 1 by
 the magic at its start, as version 2 by the magic and end marker at its end
 (a SQLCipher file starts with 16 random salt bytes, never with the magic).
+A version 2 file cut inside its header is still told apart by the header's
+start (damaged); one that lost its whole trailer looks like any other file,
+so that message says it is not a backup *or* one cut short.
 Why two checksums:
 
 - the header SHA-256 needs no key, so a damaged header is reported as
@@ -73,7 +76,7 @@ import json
 import os
 import struct
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -92,6 +95,11 @@ CHUNK = 1024 * 1024
 _PREFIX = struct.Struct(">16sHI")  # version 1: magic, version, header length
 _BODY_LEN = struct.Struct(">Q")  # version 1: body length
 _TAIL = struct.Struct(">32sQIH16s")  # version 2: header SHA-256, body length, header length, version, magic
+_HEADER_START = b'{"app_version":'  # how every header starts (sorted keys): a backup cut inside it is ours
+_NO_MARK = (
+    "This file is not an Alliance Desktop backup, or it is one that was cut short (copied or saved incompletely). "
+    "Nothing was changed."
+)
 _SEARCH_TAIL = 64 * 1024  # how far from the end a version 2 magic is looked for (to call a file damaged, not foreign)
 _SHA = 32
 _MAC = 32
@@ -225,15 +233,23 @@ class BodyMac:
     mtime_ns: int
 
 
-def mac_body(body: Path, data_key: bytes) -> BodyMac:
-    """Stream ``body`` once through the container MAC (``hashlib`` releases the GIL, so this runs in parallel)."""
+def mac_body(body: Path, data_key: bytes, *, between_chunks: Callable[[], object] | None = None) -> BodyMac:
+    """Stream ``body`` once through the container MAC (``hashlib`` releases the GIL, so this runs in parallel).
+
+    ``between_chunks`` is called before each 8 MiB chunk; whatever it raises ends the reading (a cancelled backup).
+    """
     mac = hmac.new(mac_key(data_key), digestmod=hashlib.sha256)
     buf = bytearray(8 * CHUNK)
     view = memoryview(buf)
     size = 0
     with body.open("rb", buffering=0) as fh:
         before = os.fstat(fh.fileno())
-        while n := fh.readinto(buf):
+        while True:
+            if between_chunks is not None:
+                between_chunks()
+            n = fh.readinto(buf)
+            if not n:
+                break
             mac.update(view[:n])
             size += n
     if size != before.st_size:
@@ -368,7 +384,11 @@ def _read_v2(path: Path, fh: BinaryIO, size: int) -> OpenedBackup:
     fh.seek(max(0, size - _SEARCH_TAIL))
     last = fh.read(_SEARCH_TAIL)
     if size < end or MAGIC not in last:
-        raise NotABackupFile()  # no mark of a backup near the end: some other file (or one cut short)
+        if _HEADER_START in last:
+            raise BackupDamaged()  # a version 2 backup cut inside its header
+        # No mark of a backup near the end: some other file, or a version 2 backup that lost its whole
+        # trailer (its body is a SQLCipher file, which looks like random bytes): the message says both.
+        raise NotABackupFile(_NO_MARK)
     tail = last[-end:]
     stored_sha, body_len, header_len, version, magic = _TAIL.unpack(tail[: _TAIL.size])
     if magic != MAGIC or tail[-len(END_MARKER):] != END_MARKER:

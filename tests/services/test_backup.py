@@ -102,6 +102,33 @@ def test_existing_target_and_missing_folder_are_refused(session, made, tmp_path)
         backups.create_backup(session, tmp_path / "no-such-folder" / "b.adkbackup")
 
 
+@pytest.mark.parametrize("where", ["copy", "seal"])
+def test_a_full_backup_drive_says_so_wherever_it_fills_up(session, tmp_path, monkeypatch, where):
+    """During the backup-API copy (SQLITE_FULL) or while the trailer is written (ENOSPC): one message."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    def full_copy(stop, *progress):
+        if progress:
+            exc = sqlcipher.OperationalError("database or disk is full")
+            exc.sqlite_errorcode = 13
+            raise exc
+
+    def full_seal(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    if where == "copy":
+        monkeypatch.setattr(store._Stop, "check", full_copy)
+    else:
+        monkeypatch.setattr(store, "seal_backup", full_seal)
+    out = tmp_path / "stick"
+    out.mkdir()
+    with pytest.raises(backups.BackupNotWritten) as failed:
+        backups.create_backup(session, out)
+    assert "drive the backup is written to is full" in failed.value.user_message
+    assert "clinic data" not in failed.value.user_message
+    assert list(out.iterdir()) == []
+
+
 def _regions(path: Path) -> dict[str, int]:
     """A byte inside the header, the database body and the trailer, wherever the file's version puts them."""
     opened = read_backup(path)

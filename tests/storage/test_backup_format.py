@@ -144,6 +144,18 @@ def test_truncated_backup_is_refused(written, keep):
         fmt.read_backup(written)
 
 
+def test_a_backup_cut_inside_its_header_is_damaged_and_one_cut_to_its_body_may_be_either(written):
+    opened = fmt.read_backup(written)
+    raw = written.read_bytes()
+    written.write_bytes(raw[:opened.body_size + 40])  # body and the start of the header
+    with pytest.raises(BackupDamaged):
+        fmt.read_backup(written)
+    written.write_bytes(raw[:opened.body_size])  # the whole trailer lost: looks like any other file
+    with pytest.raises(NotABackupFile) as refused:
+        fmt.read_backup(written)
+    assert "cut short" in refused.value.user_message
+
+
 def test_appended_bytes_are_refused(written):
     with written.open("ab") as fh:
         fh.write(b"x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import os
@@ -15,8 +16,9 @@ from alliance_desktop.storage import backup as store
 from alliance_desktop.storage import backup_format as fmt
 from alliance_desktop.storage.backup_format import BackupDamaged, BackupHeader, TableSummary, read_backup, write_backup
 from alliance_desktop.storage.engine import APPLICATION_ID, _raw_connect, open_database
-from alliance_desktop.storage.errors import DamagedDatabase, NewerSchema
+from alliance_desktop.storage.errors import DamagedDatabase, DiskError, NewerSchema
 from alliance_desktop.storage.keys import new_data_key
+from sqlcipher3 import dbapi2 as sqlcipher
 
 
 def sha256(path: Path) -> str:
@@ -91,8 +93,176 @@ def test_a_damaged_copy_is_refused_and_leaves_nothing(session, tmp_path, monkeyp
     assert list(out.iterdir()) == []
 
 
-def test_digests_and_copy_see_one_snapshot_while_others_commit(session, tmp_path):
-    """Writers keep committing during the backup; the digests (source) and the copy still agree."""
+def sqlite_error(code: int) -> sqlcipher.Error:
+    exc = sqlcipher.OperationalError("injected")
+    exc.sqlite_errorcode = code
+    return exc
+
+
+def backup_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("backup-")]
+
+
+class CopyProbe:
+    """Copies one page per step; records each step and holds the copy at its first step until the backup is stopped."""
+
+    def __init__(self, monkeypatch):
+        self.started = threading.Event()
+        self.steps: list[tuple[int, int]] = []
+        real = store._Stop.check
+        probe = self
+
+        def check(stop, *progress):
+            if progress:
+                probe.steps.append(progress[1:])
+                probe.started.set()
+                stop._event.wait(10)  # a failure elsewhere, not the end of the copy, ends this step
+            return real(stop, *progress)
+
+        monkeypatch.setattr(store, "_COPY_PAGES", 1)
+        monkeypatch.setattr(store._Stop, "check", check)
+
+    def wait(self):
+        assert self.started.wait(10), "the copy never started"
+
+    def stopped_early(self) -> bool:
+        remaining, total = self.steps[-1]
+        return len(self.steps) == 1 and 0 < remaining < total
+
+
+def test_a_failing_source_check_stops_the_copy_at_once_and_leaves_nothing(session, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    probe = CopyProbe(monkeypatch)
+
+    def failing(con, thorough):
+        probe.wait()
+        raise sqlite_error(11)  # SQLITE_CORRUPT
+
+    monkeypatch.setattr(store, "_quick_check", failing)
+    with pytest.raises(store.SourceDamaged):
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert probe.stopped_early()  # the copy stopped between two steps, not at its end
+    assert backup_threads() == [] and list(out.iterdir()) == []
+    session.record("still.writable")
+
+
+def test_a_second_ctrl_c_during_the_clean_up_still_joins_and_leaves_nothing(session, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    probe = CopyProbe(monkeypatch)
+
+    def interrupted(plans):
+        probe.wait()
+        raise KeyboardInterrupt  # the first Ctrl-C, while the copy runs
+
+    real_stop = store._Workers.stop
+    calls = []
+
+    def stop_then_ctrl_c(self):
+        real_stop(self)
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # the second Ctrl-C, during the clean-up
+
+    monkeypatch.setattr(store, "_collect", interrupted)
+    monkeypatch.setattr(store._Workers, "stop", stop_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert probe.stopped_early()
+    assert backup_threads() == []  # joined before create_backup returned: nothing can write the scratch later
+    assert list(out.iterdir()) == []
+    session.record("still.writable")
+
+
+def test_the_scratch_file_is_never_created_by_opening_it(tmp_path):
+    folder = tmp_path / "folder with spaces & 100%"
+    folder.mkdir()
+    with pytest.raises(sqlcipher.Error):
+        store._open_existing(folder / "gone.db.tmp", new_data_key())
+    assert list(folder.iterdir()) == []
+    con = _raw_connect(folder / "there.db", key := new_data_key())
+    con.close()
+    store._open_existing(folder / "there.db", key).close()  # an existing file opens, odd characters and all
+
+
+def test_a_copy_that_reads_back_wrong_is_a_copy_mismatch_not_a_damaged_clinic(session, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    real = store._open_existing
+
+    def flaky(path, key):
+        if path.stat().st_size:  # the copy, not the empty scratch the copy goes into
+            with open(path, "r+b") as fh:
+                fh.seek(100)
+                fh.write(b"\xff" * 64)
+        return real(path, key)
+
+    monkeypatch.setattr(store, "_open_existing", flaky)
+    with pytest.raises(store.CopyMismatch) as failed:
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert "clinic database is damaged" not in failed.value.user_message
+    assert "did not match" in failed.value.user_message
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(("code", "expected"), [(13, errno.ENOSPC), (778, errno.EIO)])  # SQLITE_FULL, _IOERR_WRITE
+def test_a_full_or_failing_backup_drive_during_the_copy_is_an_os_error(session, tmp_path, monkeypatch, code,
+                                                                        expected):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def failing(stop, *progress):
+        if progress:
+            raise sqlite_error(code)  # as backup_step reports it
+
+    monkeypatch.setattr(store._Stop, "check", failing)
+    with pytest.raises(OSError) as failed:
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert failed.value.errno == expected
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (11, store.SourceDamaged),  # SQLITE_CORRUPT
+    (26, store.SourceDamaged),  # SQLITE_NOTADB
+    (10, DiskError),  # SQLITE_IOERR
+    (7, store.BackupFailed),  # SQLITE_NOMEM
+    (9, store.BackupFailed),  # SQLITE_INTERRUPT
+])
+def test_only_damage_of_the_live_database_is_called_damaged(session, tmp_path, monkeypatch, code, expected):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def failing(con, thorough):
+        raise sqlite_error(code)
+
+    monkeypatch.setattr(store, "_quick_check", failing)
+    with pytest.raises(expected) as failed:
+        store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
+    assert type(failed.value) is expected
+    says_damaged = any(w in failed.value.user_message for w in ("damaged", "integrity check", "earlier backup"))
+    assert says_damaged == (expected is store.SourceDamaged)
+    assert list(out.iterdir()) == [] and backup_threads() == []
+
+
+def test_a_source_read_error_during_the_copy_is_the_clinic_disk(session, tmp_path, monkeypatch):
+    def failing(stop, *progress):
+        if progress:
+            raise sqlite_error(266)  # SQLITE_IOERR_READ: the live database
+
+    monkeypatch.setattr(store._Stop, "check", failing)
+    with pytest.raises(DiskError):
+        store.create_backup(session.database(), session.data_key(), draft(session), tmp_path / "b.adkbackup")
+    assert not (tmp_path / "b.adkbackup").exists()
+
+
+def test_digests_and_copy_see_one_snapshot_while_others_commit(session, tmp_path, monkeypatch):
+    """Writers keep committing during the backup; the digests (source) and the copy still agree.
+
+    One page per backup step, so commits fall between the steps: the copier's read transaction keeps its snapshot.
+    """
+    monkeypatch.setattr(store, "_COPY_PAGES", 1)
     key = session.data_key()
     stop = threading.Event()
     written = []
