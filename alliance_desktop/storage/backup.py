@@ -21,7 +21,7 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   releases the GIL in ``sqlite3_step``/``backup_step``, so these really run
   in parallel.
 - A backup that fails stops at once, whatever failed. The first stage that
-  fails (or Ctrl-C) calls the others off (``_Stop``): the copy runs
+  fails (or Ctrl-C) calls the others off (``backup_control.Stop``): the copy runs
   ``_COPY_PAGES`` pages per ``backup_step`` and stops between two steps
   (``backup_step`` ignores ``sqlite3_interrupt``; the copier's read
   transaction keeps the snapshot from one step to the next), running
@@ -39,7 +39,7 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   body MAC run beside the HMAC check. The restore later recomputes the
   digests on the extracted copy itself, so a copy differing in content would
   still never be restored.
-- The digests are the format version 1 digests (``table_summaries``); only
+- The digests are the format version 1 digests (``storage.table_digest``); only
   the way the text is produced changed: per chunk of 20,000 rowids one SQL
   statement builds it (``group_concat(... ORDER BY rowid)``) instead of
   millions of rows crossing into Python, and chunks are spread over the
@@ -65,63 +65,68 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
-import hmac
-import logging
 import os
-import queue
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from alliance_desktop.storage.atomic import _fsync_file, _fsync_folder
+from alliance_desktop.storage.backup_control import (
+    Stop,
+    Stopwatch,
+    Workers,
+    close_all,
+    interrupt_until_done,
+    shielded,
+)
 from alliance_desktop.storage.backup_format import (
     BackupDamaged,
     BackupHeader,
     BodyMac,
     OpenedBackup,
     TableSummary,
-    digest_key,
     extract_database,
     mac_body,
     seal_backup,
 )
-from alliance_desktop.storage.engine import (
-    BUSY_TIMEOUT_MS,
-    ClinicDatabase,
-    _key_pragma,
-    _raw_connect,
-    read_identity,
-    verify_identity,
-)
+from alliance_desktop.storage.engine import ClinicDatabase, _raw_connect, read_identity, verify_identity
 from alliance_desktop.storage.errors import DamagedDatabase, StorageError
 from alliance_desktop.storage.failures import SQLITE_FULL, SQLITE_IOERR, storage_failure
+from alliance_desktop.storage.table_digest import (
+    collect_digests,
+    plan_digests,
+    row_counts,
+    submit_digests,
+    table_summaries,
+)
 
-_log = logging.getLogger(__name__)
+__all__ = [
+    "BackupFailed",
+    "CopyMismatch",
+    "DatabaseBusy",
+    "SourceDamaged",
+    "check_database_file",
+    "checkpoint",
+    "create_backup",
+    "remove_database_files",
+    "row_counts",
+    "stage_restore",
+    "swap_in",
+    "table_summaries",
+]
 
-#: Rows fetched per round trip when a table is digested row by row (WITHOUT ROWID, sparse rowids).
-_FETCH = 20_000
-#: Rowid values per digest chunk: one SQL statement builds the chunk's text (about 1 MB).
-_CHUNK_ROWIDS = 20_000
-#: More chunks than this (very sparse rowids) and the table is digested row by row instead.
-_MAX_CHUNKS = 4096
 #: Threads checking and digesting besides the copy: the target machines have two cores or more.
 _WORKERS = 2
-#: How often a clean-up step is retried when Ctrl-C interrupts it (each try waits for threads that are stopping).
-_SHIELD_TRIES = 5
 #: Pages per backup-API step (4 MiB at 4 KiB pages): between two steps the copy looks whether to stop.
 _COPY_PAGES = 1024
 #: During the copy a failed *read* (IOERR_READ, _SHORT_READ) is the live database's; other I/O errors are the copy's.
 _IOERR_READS = frozenset({SQLITE_IOERR | 1 << 8, SQLITE_IOERR | 2 << 8})
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-_ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
 
 
 class CopyMismatch(DamagedDatabase):
@@ -148,10 +153,6 @@ class BackupFailed(StorageError):
     user_message = "The clinic database could not be read to the end, so no backup was made. Try again in a moment."
 
 
-class _Stopped(Exception):
-    """The backup was called off (another stage failed, or Ctrl-C): a stage that sees it leaves at once."""
-
-
 def _source_failure(exc: BaseException) -> BaseException:
     """What a failure reading the live database means for the person: only damage says "damaged"."""
     if not isinstance(exc, sqlcipher.Error):
@@ -176,184 +177,14 @@ def _copy_failure(exc: sqlcipher.Error) -> BaseException:
 # ------------------------------------------------------------------------------------- digests
 
 
-def _tables(con: Any) -> list[tuple[str, bool]]:
-    """(name, without_rowid) of every user table, in name order (SQLite's own tables excluded)."""
-    rows = con.execute("PRAGMA main.table_list").fetchall()
-    found = [(str(r[1]), bool(r[4])) for r in rows if r[2] == "table" and not str(r[1]).startswith("sqlite_")]
-    return sorted(found)
+def _damaged_unless_ok(stop: Stop) -> Callable[[Future[Any]], None]:
+    """Done callback of the source ``quick_check``: a verdict other than "ok" calls the backup off as damage."""
 
+    def verdict(future: Future[Any]) -> None:
+        if not future.cancelled() and future.exception() is None and not future.result():
+            stop.set(SourceDamaged())
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def row_counts(con: Any) -> dict[str, int]:
-    return {name: int(con.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()[0]) for name, _ in _tables(con)}
-
-
-@dataclass
-class _TablePlan:
-    """How one table is digested: its MAC so far and the statements that produce its text, in order."""
-
-    name: str
-    mac: Any  # hmac.HMAC
-    expr: str
-    order: str
-    ranges: list[tuple[int, int]] | None  # rowid ranges; None: row by row in one pass
-    futures: list[Future[tuple[bytes, int]]] = field(default_factory=list)
-
-
-def _plan(con: Any, data_key: bytes) -> list[_TablePlan]:
-    """One plan per table. The text digested is the version 1 one whatever the plan (see table_summaries)."""
-    key = digest_key(data_key)
-    utf8 = str(con.execute("PRAGMA encoding").fetchone()[0]).upper() == "UTF-8"
-    plans = []
-    for name, without_rowid in _tables(con):
-        info = con.execute(f"PRAGMA main.table_info({_quoted(name)})").fetchall()
-        columns = [str(c[1]) for c in info]
-        if without_rowid:
-            pk = [str(c[1]) for c in sorted((c for c in info if c[5]), key=lambda c: c[5])]
-            order = ", ".join(_quoted(c) for c in pk)
-        else:
-            order = "rowid"
-        expr = " || ',' || ".join(f"quote({_quoted(c)})" for c in columns) or "''"
-        mac = hmac.new(key, name.encode("utf-8") + b"\x00" + ",".join(columns).encode("utf-8") + b"\n",
-                       hashlib.sha256)
-        ranges: list[tuple[int, int]] | None = None
-        if not without_rowid and utf8 and not {c.lower() for c in columns} & _ROWID_NAMES:
-            low, high = con.execute(f"SELECT min(rowid), max(rowid) FROM {_quoted(name)}").fetchone()
-            if low is None:
-                ranges = []
-            elif (high - low) // _CHUNK_ROWIDS < _MAX_CHUNKS:
-                ranges = [(a, min(a + _CHUNK_ROWIDS - 1, high)) for a in range(low, high + 1, _CHUNK_ROWIDS)]
-        plans.append(_TablePlan(name, mac, expr, order, ranges))
-    return plans
-
-
-def _digest_range(con: Any, plan: _TablePlan, low: int, high: int) -> tuple[bytes, int]:
-    """The text of the rows with rowid in [low, high]: each row's quote()s, a newline after each row.
-
-    Built inside SQLite (one statement, the GIL released throughout) instead
-    of row by row in Python; ``ORDER BY rowid`` inside the aggregate makes the
-    order part of the statement's meaning, not an accident of the plan. The
-    bytes are the database's UTF-8 text as is, which is what the row-by-row
-    version 1 code hashed after decoding and re-encoding it.
-    """
-    blob, n = con.execute(
-        f"SELECT CAST(group_concat({plan.expr}, char(10) ORDER BY rowid) AS BLOB), count(*) "
-        f"FROM {_quoted(plan.name)} WHERE rowid BETWEEN ? AND ?", (low, high)).fetchone()
-    return (bytes(blob) + b"\n", int(n)) if n else (b"", 0)
-
-
-def _digest_rows(con: Any, plan: _TablePlan) -> tuple[bytes, int]:
-    """The whole table row by row, fed into its MAC directly (the version 1 code, unchanged)."""
-    count = 0
-    cursor = con.execute(f"SELECT {plan.expr} FROM {_quoted(plan.name)} ORDER BY {plan.order}")
-    while rows := cursor.fetchmany(_FETCH):
-        plan.mac.update("\n".join(r[0] for r in rows).encode("utf-8", "surrogatepass"))
-        plan.mac.update(b"\n")
-        count += len(rows)
-    return b"", count
-
-
-Submit = Callable[..., "Future[Any]"]
-
-
-def _submit(plans: list[_TablePlan], submit: Submit) -> None:
-    for plan in plans:
-        if plan.ranges is None:
-            plan.futures.append(submit(_digest_rows, plan))
-        else:
-            plan.futures.extend(submit(_digest_range, plan, low, high) for low, high in plan.ranges)
-
-
-def _collect(plans: list[_TablePlan]) -> dict[str, TableSummary]:
-    """Feed every table's chunks into its MAC in order, as they come in."""
-    result: dict[str, TableSummary] = {}
-    for plan in plans:
-        count = 0
-        for future in plan.futures:
-            text, n = future.result()
-            plan.mac.update(text)
-            count += n
-        result[plan.name] = TableSummary(count, plan.mac.hexdigest())
-    return result
-
-
-def _inline(fn: Callable[..., Any], *args: Any, con: Any) -> Future[Any]:
-    future: Future[Any] = Future()
-    try:
-        future.set_result(fn(con, *args))
-    except BaseException as exc:  # noqa: BLE001 - handed over to whoever asks for the result
-        future.set_exception(exc)
-    return future
-
-
-def table_summaries(con: Any, data_key: bytes) -> dict[str, TableSummary]:
-    """Row count and keyed content digest of every table, independent of page layout.
-
-    Each row is serialised by SQLite's ``quote()`` (unambiguous for NULL,
-    numbers, text and blobs), the values joined by ``,``, each row followed by
-    a newline, in rowid order (primary-key order for WITHOUT ROWID tables);
-    the table's digest is HMAC-SHA256 (``digest_key``) over its name, a NUL,
-    its column names and a newline, then that text. So two databases with the
-    same rows give the same digest however their pages are laid out. This is
-    the digest of format version 1, unchanged: how the text is produced
-    (rowid ranges, several connections) does not change what it is.
-    """
-    plans = _plan(con, data_key)
-    _submit(plans, lambda fn, *args: _inline(fn, *args, con=con))
-    return _collect(plans)
-
-
-class _Workers:
-    """A thread per connection; each task borrows a free connection for as long as it runs.
-
-    sqlcipher3 releases the GIL inside ``sqlite3_step`` and ``backup_step``,
-    so statements on different connections really run on different cores.
-    """
-
-    def __init__(self, cons: list[Any]) -> None:
-        self._cons = cons
-        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        for con in cons:
-            self._free.put(con)
-        self._pool = ThreadPoolExecutor(max_workers=len(cons), thread_name_prefix="backup-check")
-        self._futures: list[Future[Any]] = []
-
-    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        con = self._free.get()
-        try:
-            return fn(con, *args)
-        finally:
-            self._free.put(con)
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        future = self._pool.submit(self._run, fn, *args)
-        self._futures.append(future)
-        return future
-
-    def stop(self) -> None:
-        """Cancel what has not started, then interrupt what has; returns when every thread is idle."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        _interrupt_until_done(self._cons, self._futures)
-        self._pool.shutdown(wait=True)
-
-
-def _interrupt_until_done(cons: list[Any], futures: list[Future[Any]]) -> None:
-    """Interrupt ``cons`` until every one of ``futures`` is done.
-
-    Again and again: ``sqlite3_interrupt`` only stops the statements running at
-    that moment, so a task that starts its next statement just after it would
-    otherwise run to its end. (``cipher_integrity_check`` ignores interrupts.)
-    """
-    pending = [f for f in futures if not f.done()]
-    while pending:
-        for con in cons:
-            with contextlib.suppress(sqlcipher.Error):
-                con.interrupt()
-        _done, not_done = wait(pending, timeout=0.05)
-        pending = list(not_done)
+    return verdict
 
 
 def _quick_check(con: Any, thorough: bool) -> bool:
@@ -365,42 +196,6 @@ def _open_checked(path: Path, data_key: bytes) -> Any:
     con = _raw_connect(path, data_key)  # DamagedDatabase if the key does not open page 1
     con.execute("PRAGMA query_only = 1")  # before the first statement that could write
     return con
-
-
-def _open_existing(path: Path, data_key: bytes) -> Any:
-    """``_raw_connect`` for a file that must already exist (``mode=rw``): a missing file is an error, never created.
-
-    The backup's scratch file is opened this way, so a stage that opens it
-    after it was removed cannot leave an empty file in the target folder.
-    """
-    con = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
-                            isolation_level=None)
-    try:
-        con.execute("PRAGMA cipher_log_level = NONE")
-        con.execute(_key_pragma(data_key))
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
-def _close_all(cons: list[Any]) -> None:
-    for con in cons:
-        with contextlib.suppress(sqlcipher.Error):
-            con.close()
-
-
-class _Stopwatch:
-    """Stage timings for the log (DEBUG): what the module docstring's numbers come from."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-        self.start = time.perf_counter()
-
-    def __call__(self, stage: str) -> None:
-        _log.debug("%s: %s at %.2f s", self.what, stage, time.perf_counter() - self.start)
 
 
 # ------------------------------------------------------------------------------------- checking
@@ -416,23 +211,23 @@ def check_database_file(path: Path, data_key: bytes, *, thorough: bool) -> tuple
     worker threads run ``quick_check`` and the table digests (rowid chunks
     fed into each table's MAC in order).
     """
-    watch = _Stopwatch(f"check {path.name}")
+    watch = Stopwatch(f"check {path.name}")
     con = _open_checked(path, data_key)
     cons = [con]
-    workers: _Workers | None = None
+    workers: Workers | None = None
     try:
         app_id, version = read_identity(con)
         verify_identity(app_id, version)  # NotOurDatabase / NewerSchema
         for _ in range(_WORKERS):
             cons.append(_open_checked(path, data_key))  # closed in the finally even if the next open fails
-        plans = _plan(con, data_key)
-        workers = _Workers(cons[1:])
+        plans = plan_digests(con, data_key)
+        workers = Workers(cons[1:])
         verdict = workers.submit(_quick_check, thorough)
-        _submit(plans, workers.submit)
+        submit_digests(plans, workers.submit)
         if con.execute("PRAGMA cipher_integrity_check").fetchall():
             raise DamagedDatabase("Pages of the backed-up database fail their checksum. Nothing was changed.")
         watch("cipher_integrity_check done")
-        tables = _collect(plans)
+        tables = collect_digests(plans)
         watch("digests done")
         if not verdict.result():
             raise DamagedDatabase("The backed-up database is damaged (integrity check failed). Nothing was changed.")
@@ -442,7 +237,7 @@ def check_database_file(path: Path, data_key: bytes, *, thorough: bool) -> tuple
     finally:
         if workers is not None:
             workers.stop()
-        _close_all(cons)
+        close_all(cons)
     return app_id, version, tables
 
 
@@ -491,100 +286,7 @@ def _snapshot(path: Path, data_key: bytes, readers: int) -> Iterator[list[Any]]:
         for con in cons:
             with contextlib.suppress(sqlcipher.Error):
                 con.execute("ROLLBACK")
-        _close_all(cons)
-
-
-class _Stop:
-    """Calls a backup off, once, for every thread of it; the first failure is kept as the cause.
-
-    The copy looks at it between two backup-API steps (``backup_step``
-    ignores ``sqlite3_interrupt``) and before it opens a connection; the
-    statements running on the watched connections are interrupted at once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._event = threading.Event()
-        self._cons: list[Any] = []
-        self.cause: BaseException | None = None
-
-    def is_set(self) -> bool:
-        return self._event.is_set()
-
-    def check(self, *_progress: int) -> None:
-        """Raise ``_Stopped`` once the backup was called off (also the backup API's progress callback)."""
-        if self._event.is_set():
-            raise _Stopped()
-
-    def set(self, cause: BaseException) -> None:
-        with self._lock:
-            if self.cause is None:
-                self.cause = cause
-            self._event.set()
-            for con in self._cons:
-                with contextlib.suppress(sqlcipher.Error):
-                    con.interrupt()
-
-    def watch(self, *cons: Any) -> None:
-        with self._lock:
-            self._cons.extend(cons)
-
-    def forget(self, *cons: Any) -> None:
-        """Stop watching ``cons`` (all of them if none are named): they are about to be closed."""
-        with self._lock:
-            self._cons = [c for c in self._cons if cons and c not in cons]
-
-    def open(self, path: Path, data_key: bytes) -> Any:
-        """A watched connection to the existing ``path``; ``_Stopped`` instead once the backup was called off."""
-        with self._lock:
-            self.check()
-            con = _open_existing(path, data_key)
-            self._cons.append(con)
-        return con
-
-    def close(self, cons: list[Any]) -> None:
-        self.forget(*cons)
-        _close_all(cons)
-
-    def on_failure(self, future: Future[Any]) -> None:
-        """Done callback of every stage: the first one that fails calls the whole backup off."""
-        if future.cancelled():
-            return
-        exc = future.exception()
-        if exc is not None and not isinstance(exc, _Stopped):
-            failure = _source_failure(exc)
-            if failure is not exc:
-                failure.__cause__ = exc
-            self.set(failure)
-
-    def on_verdict(self, future: Future[Any]) -> None:
-        if not future.cancelled() and future.exception() is None and not future.result():
-            self.set(SourceDamaged())
-
-
-def _shielded(*steps: Callable[[], object], stop: _Stop | None = None) -> None:
-    """Run every step to its end through Ctrl-C (``_SHIELD_TRIES`` at most); a KeyboardInterrupt is raised after.
-
-    The steps join the backup's threads (which end within one backup step or
-    interrupted statement once ``stop`` is set) and remove its scratch file.
-    Leaving a thread running would let it use connections that are being
-    closed and a scratch file that is being removed.
-    """
-    pending: BaseException | None = None
-    for step in steps:
-        for _attempt in range(_SHIELD_TRIES):
-            try:
-                step()
-                break
-            except KeyboardInterrupt as exc:  # a second Ctrl-C: keep waiting, the threads are stopping
-                pending = pending or exc
-                if stop is not None:
-                    stop.set(exc)
-            except BaseException as exc:  # noqa: BLE001 - the other steps still run; raised after them
-                pending = pending or exc
-                break
-    if pending is not None:
-        raise pending
+        close_all(cons)
 
 
 @dataclass
@@ -595,7 +297,7 @@ class _Copied:
     mac: BodyMac
 
 
-def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: _Stop, watch: _Stopwatch) -> _Copied:
+def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: Stop, watch: Stopwatch) -> _Copied:
     """Backup-API copy of ``src``'s snapshot into ``scratch``; check the copy on its own; MAC its bytes.
 
     The copy runs ``_COPY_PAGES`` pages per step and stops between two steps
@@ -650,7 +352,7 @@ def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: _Stop, watch
             raise CopyMismatch() from exc
     finally:
         side.shutdown(wait=False, cancel_futures=True)
-        _interrupt_until_done(cons, futures)
+        interrupt_until_done(cons, futures)
         side.shutdown(wait=True)
         stop.close(cons)
     for suffix in _SIDE_FILES:  # a left-over WAL would not be in the backup file
@@ -660,7 +362,7 @@ def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: _Stop, watch
     return _Copied(app_id, version, counts, mac)
 
 
-def _sync_and_mac(scratch: Path, data_key: bytes, stop: _Stop) -> BodyMac:
+def _sync_and_mac(scratch: Path, data_key: bytes, stop: Stop) -> BodyMac:
     # Opened for writing (nothing is written): Windows flushes a file only through a handle that may write.
     fd = os.open(scratch, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
@@ -677,7 +379,7 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
     identity and table summaries are filled in from the copy and its
     snapshot. On any failure nothing is left in the target folder.
 
-    The first stage that fails (or Ctrl-C) calls the others off (``_Stop``):
+    The first stage that fails (or Ctrl-C) calls the others off (``Stop``):
     the copy stops at its next step, running statements are interrupted, and
     every thread is joined before the scratch file is removed, a second
     Ctrl-C included. A failure reading the live database says "damaged" only
@@ -686,29 +388,29 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
     """
     if target.exists():
         raise FileExistsError("the backup target exists")
-    watch = _Stopwatch(f"backup {target.name}")
+    watch = Stopwatch(f"backup {target.name}")
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".db.tmp", dir=target.parent)
     os.close(fd)
     scratch = Path(name)
-    stop = _Stop()
+    stop = Stop(_source_failure)
     try:
         with _snapshot(db.path, data_key, 1 + _WORKERS) as (copier, *readers):
             try:
-                plans = _plan(readers[0], data_key)
+                plans = plan_digests(readers[0], data_key)
             except sqlcipher.Error as exc:
                 raise _source_failure(exc) from exc
             stop.watch(*readers)
-            workers = _Workers(readers)
+            workers = Workers(readers)
             copying = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-copy")
             try:
                 verdict = workers.submit(_quick_check, False)
-                verdict.add_done_callback(stop.on_verdict)
-                _submit(plans, workers.submit)
+                verdict.add_done_callback(_damaged_unless_ok(stop))
+                submit_digests(plans, workers.submit)
                 copied_f = copying.submit(_copy_and_check, copier, data_key, scratch, stop, watch)
                 for future in (verdict, copied_f, *(f for plan in plans for f in plan.futures)):
                     future.add_done_callback(stop.on_failure)
                 try:
-                    tables = _collect(plans)
+                    tables = collect_digests(plans)
                     watch("source digests done")
                     if not verdict.result():
                         raise SourceDamaged()
@@ -723,7 +425,7 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
                     raise cause from cause.__cause__  # the stage that failed first, not the one it interrupted
                 raise
             finally:
-                _shielded(workers.stop, lambda: copying.shutdown(wait=True, cancel_futures=True), stop.forget,
+                shielded(workers.stop, lambda: copying.shutdown(wait=True, cancel_futures=True), stop.forget,
                           stop=stop)
         if {name: t.rows for name, t in tables.items()} != copied.counts:
             raise CopyMismatch()
@@ -739,7 +441,7 @@ def create_backup(db: ClinicDatabase, data_key: bytes, header: BackupHeader, tar
         seal_backup(scratch, final, data_key, target, copied.mac)
         watch("sealed")
     finally:
-        _shielded(lambda: remove_database_files(scratch))
+        shielded(lambda: remove_database_files(scratch))
     return final
 
 

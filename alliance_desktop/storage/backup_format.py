@@ -132,7 +132,7 @@ class UnsupportedBackup(BackupFileError):
 @dataclass(frozen=True)
 class TableSummary:
     rows: int
-    digest: str  # hex HMAC-SHA256 of the table's rows (see storage.backup.table_summaries)
+    digest: str  # hex HMAC-SHA256 of the table's rows (see storage.table_digest)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from alliance_desktop.services.errors import NewerSchema, WrongPassword
 from alliance_desktop.services.kiosk_errors import NotAllowed
 from alliance_desktop.storage import audit
 from alliance_desktop.storage import backup as store
+from alliance_desktop.storage import backup_control as control
 from alliance_desktop.storage.backup_format import BackupFileError, BackupHeader, read_backup, write_backup
 from tests.services.workspace_fixtures import seeded  # noqa: F401 - fixture
 from tests.support import ADMIN_PASSWORD, ADMIN_USER, FAST_KDF
@@ -117,7 +118,7 @@ def test_a_full_backup_drive_says_so_wherever_it_fills_up(session, tmp_path, mon
         raise OSError(28, "No space left on device")
 
     if where == "copy":
-        monkeypatch.setattr(store._Stop, "check", full_copy)
+        monkeypatch.setattr(control.Stop, "check", full_copy)
     else:
         monkeypatch.setattr(store, "seal_backup", full_seal)
     out = tmp_path / "stick"

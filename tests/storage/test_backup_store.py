@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from alliance_desktop.storage import backup as store
+from alliance_desktop.storage import backup_control as control
 from alliance_desktop.storage import backup_format as fmt
+from alliance_desktop.storage import table_digest as digests
 from alliance_desktop.storage.backup_format import BackupDamaged, BackupHeader, TableSummary, read_backup, write_backup
 from alliance_desktop.storage.engine import APPLICATION_ID, _raw_connect, open_database
 from alliance_desktop.storage.errors import DamagedDatabase, DiskError, NewerSchema
@@ -62,7 +64,7 @@ def test_a_backup_never_overwrites_a_file(session, made):
 @pytest.mark.parametrize("where", ["alliance_desktop.storage.backup.seal_backup",  # before the trailer
                                    "alliance_desktop.storage.backup.mac_body",  # in the copy thread
                                    "alliance_desktop.storage.backup_format.os.replace",  # trailer written
-                                   "alliance_desktop.storage.backup._collect"])  # while copying
+                                   "alliance_desktop.storage.backup.collect_digests"])  # while copying
 def test_a_failed_backup_leaves_nothing(session, tmp_path, monkeypatch, where):
     out = tmp_path / "out"
     out.mkdir()
@@ -109,7 +111,7 @@ class CopyProbe:
     def __init__(self, monkeypatch):
         self.started = threading.Event()
         self.steps: list[tuple[int, int]] = []
-        real = store._Stop.check
+        real = control.Stop.check
         probe = self
 
         def check(stop, *progress):
@@ -120,7 +122,7 @@ class CopyProbe:
             return real(stop, *progress)
 
         monkeypatch.setattr(store, "_COPY_PAGES", 1)
-        monkeypatch.setattr(store._Stop, "check", check)
+        monkeypatch.setattr(control.Stop, "check", check)
 
     def wait(self):
         assert self.started.wait(10), "the copy never started"
@@ -156,7 +158,7 @@ def test_a_second_ctrl_c_during_the_clean_up_still_joins_and_leaves_nothing(sess
         probe.wait()
         raise KeyboardInterrupt  # the first Ctrl-C, while the copy runs
 
-    real_stop = store._Workers.stop
+    real_stop = control.Workers.stop
     calls = []
 
     def stop_then_ctrl_c(self):
@@ -165,8 +167,8 @@ def test_a_second_ctrl_c_during_the_clean_up_still_joins_and_leaves_nothing(sess
         if len(calls) == 1:
             raise KeyboardInterrupt  # the second Ctrl-C, during the clean-up
 
-    monkeypatch.setattr(store, "_collect", interrupted)
-    monkeypatch.setattr(store._Workers, "stop", stop_then_ctrl_c)
+    monkeypatch.setattr(store, "collect_digests", interrupted)
+    monkeypatch.setattr(control.Workers, "stop", stop_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
     assert probe.stopped_early()
@@ -179,17 +181,17 @@ def test_the_scratch_file_is_never_created_by_opening_it(tmp_path):
     folder = tmp_path / "folder with spaces & 100%"
     folder.mkdir()
     with pytest.raises(sqlcipher.Error):
-        store._open_existing(folder / "gone.db.tmp", new_data_key())
+        control.open_existing(folder / "gone.db.tmp", new_data_key())
     assert list(folder.iterdir()) == []
     con = _raw_connect(folder / "there.db", key := new_data_key())
     con.close()
-    store._open_existing(folder / "there.db", key).close()  # an existing file opens, odd characters and all
+    control.open_existing(folder / "there.db", key).close()  # an existing file opens, odd characters and all
 
 
 def test_a_copy_that_reads_back_wrong_is_a_copy_mismatch_not_a_damaged_clinic(session, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
-    real = store._open_existing
+    real = control.open_existing
 
     def flaky(path, key):
         if path.stat().st_size:  # the copy, not the empty scratch the copy goes into
@@ -198,7 +200,7 @@ def test_a_copy_that_reads_back_wrong_is_a_copy_mismatch_not_a_damaged_clinic(se
                 fh.write(b"\xff" * 64)
         return real(path, key)
 
-    monkeypatch.setattr(store, "_open_existing", flaky)
+    monkeypatch.setattr(control, "open_existing", flaky)
     with pytest.raises(store.CopyMismatch) as failed:
         store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
     assert "clinic database is damaged" not in failed.value.user_message
@@ -216,7 +218,7 @@ def test_a_full_or_failing_backup_drive_during_the_copy_is_an_os_error(session, 
         if progress:
             raise sqlite_error(code)  # as backup_step reports it
 
-    monkeypatch.setattr(store._Stop, "check", failing)
+    monkeypatch.setattr(control.Stop, "check", failing)
     with pytest.raises(OSError) as failed:
         store.create_backup(session.database(), session.data_key(), draft(session), out / "b.adkbackup")
     assert failed.value.errno == expected
@@ -251,7 +253,7 @@ def test_a_source_read_error_during_the_copy_is_the_clinic_disk(session, tmp_pat
         if progress:
             raise sqlite_error(266)  # SQLITE_IOERR_READ: the live database
 
-    monkeypatch.setattr(store._Stop, "check", failing)
+    monkeypatch.setattr(control.Stop, "check", failing)
     with pytest.raises(DiskError):
         store.create_backup(session.database(), session.data_key(), draft(session), tmp_path / "b.adkbackup")
     assert not (tmp_path / "b.adkbackup").exists()
@@ -379,19 +381,19 @@ def v1_table_summaries(con, data_key: bytes) -> dict[str, TableSummary]:
     """The digest code of format version 1, verbatim: one SELECT per table, rows joined in Python."""
     key = fmt.digest_key(data_key)
     result = {}
-    for name, without_rowid in store._tables(con):
-        info = con.execute(f"PRAGMA main.table_info({store._quoted(name)})").fetchall()
+    for name, without_rowid in digests.user_tables(con):
+        info = con.execute(f"PRAGMA main.table_info({digests.quoted(name)})").fetchall()
         columns = [str(c[1]) for c in info]
         if without_rowid:
             pk = [str(c[1]) for c in sorted((c for c in info if c[5]), key=lambda c: c[5])]
-            order = ", ".join(store._quoted(c) for c in pk)
+            order = ", ".join(digests.quoted(c) for c in pk)
         else:
             order = "rowid"
-        expr = " || ',' || ".join(f"quote({store._quoted(c)})" for c in columns) or "''"
+        expr = " || ',' || ".join(f"quote({digests.quoted(c)})" for c in columns) or "''"
         mac = hmac.new(key, name.encode("utf-8") + b"\x00" + ",".join(columns).encode("utf-8") + b"\n",
                        hashlib.sha256)
         count = 0
-        cursor = con.execute(f"SELECT {expr} FROM {store._quoted(name)} ORDER BY {order}")
+        cursor = con.execute(f"SELECT {expr} FROM {digests.quoted(name)} ORDER BY {order}")
         while rows := cursor.fetchmany(20_000):
             mac.update("\n".join(r[0] for r in rows).encode("utf-8", "surrogatepass"))
             mac.update(b"\n")
