@@ -188,7 +188,7 @@ def verify_history(session: ClinicSession, *, stop: Callable[[], bool] | None = 
     if verdict is None or verdict.whole_chain:
         return None
     with session.read() as s:
-        report = audit.verify_chain(s, stop=stop)
+        report = audit.verify_chain(s, stop=stop, background=True)
     if report.intact:
         return None
     found = replace(verdict, entries=report.entries, chain_first_bad=report.first_bad_seq, walked_from=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,10 +93,19 @@ def append(
 
 #: How many entries a walk reads between two looks at its ``stop`` callable.
 STOP_CHECK_EVERY = 2000
+#: A background walk lets go of the GIL this often (~0.5 ms of work): without it the UI thread
+#: waits for the interpreter's 5 ms switch interval at every turn (measured: timer overshoot
+#: median 5.2 ms, max 40 ms during a walk of a million entries).
+SHARE_EVERY = 64
 
 
 class WalkStopped(Exception):
     """A chain walk was asked to stop (the session is being locked) before it reached the end."""
+
+
+def _let_others_run() -> None:
+    """Release the GIL for a moment: a waiting UI thread runs now, not after the switch interval."""
+    time.sleep(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +120,8 @@ class ChainReport:
         return self.first_bad_seq is None
 
 
-def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool] | None = None) -> ChainReport:
+def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool] | None = None,
+                 background: bool = False) -> ChainReport:
     """Walk the log in order and report the first entry whose hash or link does not hold.
 
     ``from_seq`` > 1 walks only the entries from there on: the link into the
@@ -130,7 +141,8 @@ def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool
     raised would report nothing.
 
     ``stop`` (checked every ``STOP_CHECK_EVERY`` entries) ends a long walk
-    early with :class:`WalkStopped`.
+    early with :class:`WalkStopped`. ``background``: the walk runs beside a
+    UI thread and yields the GIL every ``SHARE_EVERY`` entries.
     """
     prev = GENESIS_HASH
     if from_seq > 1:
@@ -152,6 +164,8 @@ def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool
         count += 1
         if stop is not None and count % STOP_CHECK_EVERY == 0 and stop():
             raise WalkStopped()
+        if background and count % SHARE_EVERY == 0:
+            _let_others_run()
         try:
             digest = _hash_body(prev, seq, stamp, str(uuid.UUID(actor)) if actor else None, action, target_kind,
                                 target_id, json.loads(details) if details is not None else None)

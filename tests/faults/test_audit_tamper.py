@@ -346,3 +346,22 @@ def audit_time(n: int):
     from datetime import UTC, datetime, timedelta
 
     return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n)
+
+
+def test_the_walk_after_the_login_keeps_giving_way_to_the_ui_thread(logged, short_unlock_walk, monkeypatch):
+    """It runs beside the UI: it lets go of the GIL every SHARE_EVERY entries instead of every 5 ms."""
+    from alliance_desktop.services.audit_integrity import verify_history
+    from alliance_desktop.storage import audit
+
+    session = logged.unlock(ADMIN_USER, ADMIN_PASSWORD)
+    try:
+        for n in range(3 * audit.SHARE_EVERY):
+            session.record("test.more", details={"n": n})
+        with session.read() as s:
+            entries = s.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar_one()
+        yielded: list[int] = []
+        monkeypatch.setattr(audit, "_let_others_run", lambda: yielded.append(1))
+        assert verify_history(session) is None
+        assert len(yielded) == entries // audit.SHARE_EVERY
+    finally:
+        session.lock()
