@@ -148,7 +148,7 @@ def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool
     if from_seq > 1:
         link = session.execute(sa.select(AuditEvent.prev_hash).where(AuditEvent.seq == from_seq)).first()
         if link is None:  # no such entry (a short or gapped log): only the whole walk can say where it breaks
-            return verify_chain(session)
+            return verify_chain(session, stop=stop, background=background)
         prev = str(link[0])
     expected_seq = from_seq
     count = from_seq - 1

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from alliance_desktop.storage.engine import BUSY_TIMEOUT_MS, _key_pragma
+from alliance_desktop.storage.engine import BUSY_TIMEOUT_MS, _connect, _key
 
 _log = logging.getLogger("alliance_desktop.storage.backup")
 
@@ -94,12 +94,9 @@ def open_existing(path: Path, data_key: bytes) -> Any:
     The backup's scratch file is opened this way, so a stage that opens it
     after it was removed cannot leave an empty file in the target folder.
     """
-    con = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
-                            isolation_level=None)
+    con = _connect(path, must_exist=True)
     try:
-        con.execute("PRAGMA cipher_log_level = NONE")
-        con.execute(_key_pragma(data_key))
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _key(con, data_key)  # driver errors as they come: the caller says what they mean for the copy
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except BaseException:
         con.close()

@@ -67,13 +67,26 @@ def _key_pragma(data_key: bytes) -> str:
     return f"PRAGMA key = \"x'{data_key.hex()}'\""
 
 
+def _connect(path: Path, *, must_exist: bool = False) -> Any:
+    """A sqlcipher3 connection, not keyed yet; ``must_exist`` opens with ``mode=rw``, so a missing file is an error."""
+    if must_exist:
+        return sqlcipher.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
+                                 isolation_level=None)
+    return sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+
+
+def _key(con: Any, data_key: bytes) -> None:
+    """Key a new connection and read page 1 (a wrong key or a foreign file fails here, as a driver error)."""
+    con.execute("PRAGMA cipher_log_level = NONE")
+    con.execute(_key_pragma(data_key))
+    con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
 def _raw_connect(path: Path, data_key: bytes) -> Any:
     """Connect and key; raise DamagedDatabase if the key does not open page 1."""
-    con = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    con = _connect(path)
     try:
-        con.execute("PRAGMA cipher_log_level = NONE")
-        con.execute(_key_pragma(data_key))
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _key(con, data_key)
     except sqlcipher.DatabaseError:
         con.close()
         raise DamagedDatabase() from None

@@ -61,10 +61,6 @@ class AuditHistoryWalk(QObject):
         self._stop.set()
         self._ended.wait(STOP_WAIT_S)
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._ended.is_set()
-
     def _walk(self) -> AuditIntegrity | None:
         from alliance_desktop.services.audit_integrity import verify_history
 
