@@ -23,7 +23,7 @@ from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from alliance_desktop import __version__
 from alliance_desktop.config import APP_AUTHOR, DataPaths, default_data_dir
@@ -214,7 +214,8 @@ def create_application() -> QApplication:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    program = sys.argv[0] if sys.argv else "alliance-desktop"
+    app = existing if isinstance(existing, QApplication) else QApplication([program, *theme.STYLE_ARGUMENTS])
     QGuiApplication.setDesktopFileName("alliance-desktop")
     app.setWindowIcon(QIcon(str(app_icon_path())))  # every window, the taskbar and Alt+Tab
     # Until translations exist the UI is English whatever LANG says, so Qt's own texts and
@@ -224,11 +225,13 @@ def create_application() -> QApplication:
     # "1,5" under a German LANG. Numbers are C-formatted below the UI.
     with contextlib.suppress(locale.Error):
         locale.setlocale(locale.LC_NUMERIC, "C")
-    theme.apply_theme(app)
+    theme.apply_theme(app, style_chosen=existing is None)
     return app
 
 
 def _build_demo_with_progress(app: QApplication, paths: DataPaths, builder: DemoBuilder) -> tuple[str, str]:
+    from PySide6.QtWidgets import QProgressDialog  # --demo only
+
     dialog = QProgressDialog("Creating a demo clinic with made-up clients…", "", 0, 0)
     dialog.setWindowTitle(APP_NAME)
     dialog.setCancelButton(None)  # type: ignore[arg-type]

@@ -24,14 +24,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from alliance_desktop.core.frozen_map import FrozenMap
+# Defined apart so the kiosk's welcome page can have them without this module; re-exported here.
+from alliance_desktop.core.kiosk_languages import FALLBACK_LANGUAGE, KIOSK_LANGUAGES  # noqa: F401
 
 if TYPE_CHECKING:
     from alliance_desktop.core.instrument_model import Instrument
-
-#: Languages the kiosk offers, in the order of the language choice (CLINICAL.md: en, de, fr, it).
-KIOSK_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "it")
-#: Language used when an instrument or text has no wording in the chosen one.
-FALLBACK_LANGUAGE = "en"
 
 #: Defaults of the clinic's kiosk settings (each configurable, see services.kiosk_admin).
 DEFAULT_KIOSK_INSTRUMENTS: tuple[str, ...] = ("example-alliance", "phq9")

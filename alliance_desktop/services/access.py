@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alliance_desktop.config import DataPaths
-from alliance_desktop.core.accounts import assess_password, normalize_username, username_problem
+# Account rules (core.accounts) and the domain model are imported by the methods that use them:
+# the login window is built on this class and must not wait for what only a login click needs.
 from alliance_desktop.core.clock import Clock, SystemClock
-from alliance_desktop.core.model import Role
 from alliance_desktop.services.backoff import FailureLog
 from alliance_desktop.services.errors import (
     DamagedKeyFile,
@@ -104,6 +104,8 @@ class ClinicAccess:
         self, *, clinic_name: str, username: str, display_name: str, password: str, recovery_key: str
     ) -> None:
         """Create the encrypted database, its first admin account and the key file."""
+        from alliance_desktop.core.accounts import assess_password, normalize_username, username_problem
+        from alliance_desktop.core.model import Role
         from alliance_desktop.services import audit_integrity
         from alliance_desktop.storage import audit, repositories
         from alliance_desktop.storage.engine import create_database
@@ -190,6 +192,7 @@ class ClinicAccess:
         wait = self.backoff_seconds()
         if wait > 0:
             raise UnlockBackoff(wait)
+        from alliance_desktop.core.accounts import normalize_username
         from alliance_desktop.storage.keys import WrongSecret
 
         keyfile = self._load_keyfile()
@@ -212,6 +215,7 @@ class ClinicAccess:
 
     def unlock_with_recovery_key(self, recovery_key: str, username: str, new_password: str) -> ClinicSession:
         """Set a new password for ``username`` using the clinic's recovery key."""
+        from alliance_desktop.core.accounts import assess_password, normalize_username
         from alliance_desktop.storage.keys import WrongSecret, normalize_recovery_key
 
         self.state()

@@ -10,7 +10,6 @@ waits 2^(n-5) seconds (RELIABILITY row 9).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -27,15 +26,21 @@ class FailureLog:
 
     def load(self) -> list[datetime]:
         try:
-            data = json.loads(self.path.read_bytes().decode("utf-8"))
-            return [datetime.fromisoformat(x) for x in data.get("failures", [])]
+            raw = self.path.read_bytes()
         except FileNotFoundError:
-            return []
+            return []  # the usual case: no failed unlock since the last success
+        import json  # only when there is a file: the login window reads this on every start
+
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            return [datetime.fromisoformat(x) for x in data.get("failures", [])]
         except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
             # A damaged counter must never lock staff out; start again from zero.
             return []
 
     def record(self, at: datetime) -> int:
+        import json
+
         failures = [*self.load(), at][-MAX_RECORDED:]
         payload = {"failures": [f.isoformat() for f in failures]}
         atomic_write_bytes(self.path, json.dumps(payload).encode("utf-8"))

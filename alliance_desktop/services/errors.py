@@ -16,8 +16,8 @@ from alliance_desktop.storage.errors import (
     NewerSchema,
     NotOurDatabase,
     StorageError,
+    UnsafeConfiguration,
 )
-from alliance_desktop.storage.self_test import UnsafeConfiguration
 
 __all__ = [
     "DamagedDatabase",

@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from alliance_desktop.core.kiosk_model import KIOSK_LANGUAGES, KioskAnswers, KioskQuestionnaire, SubmitReceipt
+from alliance_desktop.core.kiosk_languages import KIOSK_LANGUAGES
 from alliance_desktop.services.kiosk_errors import KioskError
 
 if TYPE_CHECKING:
+    from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire, SubmitReceipt
     from alliance_desktop.services.kiosk import KioskService
 
 #: Until the clinic's own idle times are read: the kiosk defaults (60 s, then a 30 s countdown).

@@ -79,3 +79,17 @@ class DiskError(StorageError):
         "Not completed: the disk reported an input/output error, so this was not saved. "
         "Everything saved before is intact. Try again; if it keeps happening, check the disk or ask IT."
     )
+
+
+class UnsafeConfiguration(StorageError):
+    """The encryption or database library is set up unsafely: patient data is not opened."""
+
+    user_message = (
+        "Alliance Desktop did not open the clinic data because its safety self-test failed: "
+        "the encryption or database library on this computer is not set up as required. "
+        "Nothing was changed. Reinstall Alliance Desktop or contact your IT support."
+    )
+
+    def __init__(self, failures: tuple[str, ...]) -> None:
+        super().__init__(f"{self.user_message} ({'; '.join(failures)})")
+        self.failures = failures

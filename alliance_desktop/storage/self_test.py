@@ -30,24 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from alliance_desktop.storage.errors import StorageError
+# UnsafeConfiguration lives with the other storage errors, so importing the error types (every
+# screen does) does not load the self-test itself; it is re-exported here for its callers.
+from alliance_desktop.storage.errors import UnsafeConfiguration
 
 MIN_CIPHER_MAJOR = 4
 MIN_SQLALCHEMY = (2, 0, 50)
-
-
-class UnsafeConfiguration(StorageError):
-    """The encryption or database library is set up unsafely: patient data is not opened."""
-
-    user_message = (
-        "Alliance Desktop did not open the clinic data because its safety self-test failed: "
-        "the encryption or database library on this computer is not set up as required. "
-        "Nothing was changed. Reinstall Alliance Desktop or contact your IT support."
-    )
-
-    def __init__(self, failures: tuple[str, ...]) -> None:
-        super().__init__(f"{self.user_message} ({'; '.join(failures)})")
-        self.failures = failures
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ testable without a window in sight.
 from __future__ import annotations
 
 import enum
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,12 +20,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from alliance_desktop.services.access import ClinicState
 from alliance_desktop.services.errors import ServiceError, StorageError
 from alliance_desktop.ui import heap
-from alliance_desktop.ui.audit_walk import AuditHistoryWalk
 from alliance_desktop.ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from alliance_desktop.ui.messages import staff_message
 from alliance_desktop.ui.resume import ResumeWatcher
 
 if TYPE_CHECKING:
+    import uuid
+
+    from alliance_desktop.ui.audit_walk import AuditHistoryWalk
     from alliance_desktop.core.clock import Clock
     from alliance_desktop.services.access import ClinicAccess
     from alliance_desktop.services.clinic_session import ClinicSession
@@ -181,6 +182,8 @@ class ShellController(QObject):
         self.resume.start()
         QTimer.singleShot(heap.SETTLE_DELAY_MS, self, self._settle_heap)
         # A long audit log: the unlock walked its newest entries; walk the rest now, off the UI thread.
+        from alliance_desktop.ui.audit_walk import AuditHistoryWalk  # with the first session, not at start
+
         walk = AuditHistoryWalk(session, self)
         walk.problem.connect(self.auditProblem)
         if walk.start():

@@ -12,7 +12,7 @@ so views never carry colours of their own.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QFormLayout, QStyleFactory, QWidget
 
 BASE_POINT_SIZE = 11
@@ -149,11 +149,22 @@ def palette() -> QPalette:
     return pal
 
 
-def apply_theme(app: QApplication) -> None:
-    """Style, palette, base font and style sheet for the whole application."""
-    fusion = QStyleFactory.create("Fusion")
-    if fusion is not None:
-        app.setStyle(fusion)
+#: Qt's own command-line option for the style, given to the QApplication we create.
+STYLE_ARGUMENTS = ("-style", "Fusion")
+
+
+def apply_theme(app: QApplication, *, style_chosen: bool = False) -> None:
+    """Style, palette, base font and style sheet for the whole application.
+
+    ``style_chosen``: the application was constructed with :data:`STYLE_ARGUMENTS`,
+    so Qt built the Fusion style itself. Choosing it from Python instead hands a
+    ``QStyle`` object to Python, and PySide then creates the ``QStyle`` type with
+    its dozen large enums: about 6 ms of every start, before the first window.
+    """
+    if not style_chosen:
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
     app.setPalette(palette())
     font = app.font()
     if font.pointSizeF() < BASE_POINT_SIZE:
@@ -164,6 +175,8 @@ def apply_theme(app: QApplication) -> None:
 
 def fixed_font(point_size: float) -> QFont:
     """The platform's monospace font: for recovery keys, where 0/O and 1/l must not blur."""
+    from PySide6.QtGui import QFontDatabase  # only for the recovery key: not on the start path
+
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setStyleHint(QFont.StyleHint.Monospace)
     font.setPointSizeF(point_size)

@@ -23,12 +23,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
-from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire, line_key
 from alliance_desktop.services.kiosk_errors import CodeExpired, CodePaused, CodeUsed, InvalidCode, QuestionnaireClosed
 from alliance_desktop.ui.kiosk.pages_start import CodePage, ConfirmPage, WelcomePage
 from alliance_desktop.ui.kiosk.parts import Page
 
 if TYPE_CHECKING:
+    from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire
     from alliance_desktop.services.kiosk import KioskService
     from alliance_desktop.ui.kiosk.comment import CommentPage
     from alliance_desktop.ui.kiosk.review import ReviewEntry, ReviewPage
@@ -36,14 +36,16 @@ if TYPE_CHECKING:
 # Pages where nobody can walk away from a draft: the idle watch rests there.
 _RESTING = ("welcome", "thanks")
 
-# The question, comment, review and thank-you pages are imported where they are first built, not
-# at the top: the kiosk's start (process start to the welcome page painted) then pays only for the
-# pages it shows first. KioskWindow warms them up once the welcome page is on screen
-# (``warm_up_pages``), so the first client does not wait for the imports either.
+# The question, comment, review and thank-you pages, and the kiosk's value objects
+# (core.kiosk_model), are imported where they are first used, not at the top: the kiosk's start
+# (process start to the welcome page painted) then pays only for the pages it shows first.
+# KioskWindow warms them up once the welcome page is on screen (``warm_up_pages``), so the first
+# client does not wait for the imports either.
 
 
 def warm_up_pages() -> None:
     """Import the pages a client sees after the welcome page (and what they import)."""
+    from alliance_desktop.core import kiosk_model  # noqa: F401
     from alliance_desktop.ui.kiosk import comment, pages_end, pages_items, review  # noqa: F401
 
 
@@ -255,6 +257,7 @@ class ClientFlow(QStackedWidget):
         self.show_page(page)
 
     def answers(self) -> KioskAnswers:
+        from alliance_desktop.core.kiosk_model import KioskAnswers, line_key
         from alliance_desktop.ui.kiosk.pages_items import ItemPage
 
         q = self.q
