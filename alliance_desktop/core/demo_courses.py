@@ -17,10 +17,11 @@ Nothing here is clinical truth: it exists so the charts, alerts and
 benchmarks have something realistic to work on.
 
 Ids of clients, episodes, sessions, responses and submissions are random
-version-4 UUIDs given as their 32 lower-case hex digits (``uuid.UUID.hex``):
-the large clinic draws about three million of them, and building ``uuid.UUID``
-objects only to turn them back into text cost seconds. Therapists keep
-``uuid.UUID`` ids (there are few, and they go through the ORM).
+version-4 UUIDs given as their 16 big-endian bytes (``uuid.UUID.bytes``, the
+form the database stores since schema version 3): the large clinic draws about
+three million of them, and building ``uuid.UUID`` objects only to turn them
+back into bytes cost seconds. Therapists keep ``uuid.UUID`` ids (there are
+few, and they go through the ORM).
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ class DemoTherapist:
     display_name: str
 
 
-#: A version-4 UUID as its 32 lower-case hex digits (see the module docstring).
-HexUuid = str
+#: A version-4 UUID as its 16 big-endian bytes (see the module docstring).
+UuidBytes = bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,22 +80,22 @@ class DemoSession:
     alliance_mm: tuple[int, ...]
     #: outcome item answers (option values), in the order of the outcome items
     outcome_values: tuple[int, ...]
-    response_ids: tuple[HexUuid, HexUuid]
-    submission_ids: tuple[HexUuid, HexUuid]
+    response_ids: tuple[UuidBytes, UuidBytes]
+    submission_ids: tuple[UuidBytes, UuidBytes]
 
 
 @dataclass(frozen=True, slots=True)
 class DemoCourse:
-    client_id: HexUuid
+    client_id: UuidBytes
     pseudonym: str
     initials: str
     birth_year: int
     therapist_index: int
-    episode_id: HexUuid
+    episode_id: UuidBytes
     opened_on: date
     closed_on: date | None
     planned_sessions: int
-    session_ids: tuple[HexUuid, ...]
+    session_ids: tuple[UuidBytes, ...]
     sessions: tuple[DemoSession, ...]
     pattern: str  # "steady", "rupture-repaired", "rupture-unrepaired", "not-on-track"
 
@@ -104,9 +105,9 @@ _UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
-def _uuid(rng: random.Random) -> HexUuid:
-    """``uuid.UUID(int=rng.getrandbits(128), version=4).hex``, without building the UUID."""
-    return f"{rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET:032x}"
+def _uuid(rng: random.Random) -> UuidBytes:
+    """``uuid.UUID(int=rng.getrandbits(128), version=4).bytes``, without building the UUID."""
+    return (rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET).to_bytes(16, "big")
 
 
 def therapists(rng: random.Random, count: int) -> list[DemoTherapist]:
@@ -118,7 +119,7 @@ def therapists(rng: random.Random, count: int) -> list[DemoTherapist]:
         while username in used:
             username = f"{username}{i}"
         used.add(username)
-        out.append(DemoTherapist(uuid.UUID(hex=_uuid(rng)), username, f"{first} {last}"))
+        out.append(DemoTherapist(uuid.UUID(bytes=_uuid(rng)), username, f"{first} {last}"))
     return out
 
 

@@ -50,9 +50,13 @@ def session_flags(course: EpisodeCourse) -> dict[int, SessionFlags]:
 
 
 def standing_ids(course: EpisodeCourse) -> frozenset[uuid.UUID]:
-    """Ids of the responses that count (storage hands keys over as UUIDs or their stored hex text)."""
+    """Ids of the responses that count (storage hands keys over as UUIDs or their stored 16 bytes)."""
     return frozenset(_as_uuid(r.key) for r in course.standing.values())
 
 
 def _as_uuid(key: Hashable) -> uuid.UUID:
-    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    if isinstance(key, uuid.UUID):
+        return key
+    if isinstance(key, bytes):
+        return uuid.UUID(bytes=key)
+    raise TypeError(f"a response key is a UUID or its 16 stored bytes, not {type(key).__name__}")

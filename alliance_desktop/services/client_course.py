@@ -38,6 +38,7 @@ from alliance_desktop.services.kiosk_config import clinic_instruments
 from alliance_desktop.storage import client_records, course_queries
 from alliance_desktop.storage.caseload_queries import episode_heads
 from alliance_desktop.storage.course_queries import ResponseDetail
+from alliance_desktop.storage.types import uuid_from_stored
 
 __all__ = ["CourseView", "SessionAnswers", "course_view", "session_answers"]
 
@@ -45,7 +46,8 @@ ItemValues = Mapping[uuid.UUID, Mapping[str, tuple[float | None, int | None]]]
 
 
 def _uuid(key: Hashable) -> uuid.UUID:
-    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    """A course fact's key (a UUID, or its stored form from storage.caseload_queries) as a UUID."""
+    return uuid_from_stored(key)
 
 
 def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str = "en",

@@ -33,6 +33,7 @@ from alliance_desktop.services.clinic_session import ClinicSession
 from alliance_desktop.services.course_loading import load_courses, rule_instruments
 from alliance_desktop.storage.caseload_queries import episode_heads
 from alliance_desktop.storage.demo_alert_store import DemoAlert, write_alerts
+from alliance_desktop.storage.types import uuid_from_stored
 
 #: Alerts of a client's last this-many sessions are left for the therapist to handle.
 OPEN_SESSIONS = 2
@@ -58,7 +59,8 @@ def write_demo_alerts(session: ClinicSession, today: date) -> int:
 
 
 def _uuid(key: Hashable) -> uuid.UUID:
-    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    """A course fact's key (a UUID, or its stored form from storage.caseload_queries) as a UUID."""
+    return uuid_from_stored(key)
 
 
 def _alerts(head: EpisodeHead, course: EpisodeCourse, instruments: dict[str, Instrument]) -> Iterator[DemoAlert]:

@@ -4,6 +4,12 @@ Each entry's hash covers its own content and the previous entry's hash, so
 editing, deleting or reordering any entry breaks the chain from that point on
 and ``verify_chain`` names the first bad entry (RELIABILITY row 36). Entries
 carry ids, never free text a client typed.
+
+The hash covers values in a canonical text form that does not depend on how
+the database stores them: a timestamp as its UTC ISO-8601 text, the actor as
+``str(uuid)`` (36 characters, lower-case, hyphenated). The actor's storage
+changed from 32 hex characters to 16 bytes in schema version 3; entries
+written before still verify, because neither form is hashed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from alliance_desktop.storage.tables import AuditEvent
-from alliance_desktop.storage.types import UtcDateTime, stored_form
+from alliance_desktop.storage.types import UtcDateTime, stored_form, uuid_from_stored
 
 GENESIS_HASH = "0" * 64
 #: ``Session.info`` key under which ``append`` leaves the transaction's newest (seq, hash).
@@ -39,13 +45,17 @@ def _entry_hash(
     details: dict[str, Any],
 ) -> str:
     stamp = UtcDateTime().process_bind_param(at, None)  # type: ignore[arg-type]
-    return _hash_body(prev_hash, seq, stamp, str(actor_id) if actor_id else None, action, target_kind, target_id,
-                      details)
+    return _hash_body(prev_hash, seq, stamp, canonical_actor(actor_id), action, target_kind, target_id, details)
+
+
+def canonical_actor(actor_id: uuid.UUID | None) -> str | None:
+    """The actor as the hash covers it: ``str(uuid)``, whatever the database stores (see the module docstring)."""
+    return str(actor_id) if actor_id is not None else None
 
 
 def _hash_body(prev_hash: str, seq: int, stamp: str | None, actor: str | None, action: str,
                target_kind: str | None, target_id: str | None, details: Any) -> str:
-    """The hash of one entry from the values as they are stored (timestamp text, canonical UUID text)."""
+    """The hash of one entry from its canonical values (timestamp text, ``canonical_actor``)."""
     body = json.dumps(
         [prev_hash, seq, stamp, actor, action, target_kind, target_id, details],
         sort_keys=True,
@@ -130,9 +140,9 @@ def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool
     unlock walks the newest entries this way (services.audit_integrity).
 
     The columns are read in their stored form (``stored_form``): the
-    timestamp's stored text *is* the stamp that was hashed, the actor's 32 hex
-    digits need only a UUID's canonical spelling, and the details are parsed
-    once by ``json``. That skips SQLAlchemy's datetime, UUID and JSON
+    timestamp's stored text *is* the stamp that was hashed, the actor's 16
+    bytes need only their canonical spelling (``canonical_actor``), and the
+    details are parsed once by ``json``. That skips SQLAlchemy's datetime, UUID and JSON
     conversions, which were half of the cost (26.5 -> 12.3 µs per entry over
     20,000 entries). An edited timestamp changes its stored text, so it still
     breaks the hash. A row the walk cannot even read back into a hash (an actor
@@ -167,8 +177,9 @@ def verify_chain(session: Session, *, from_seq: int = 1, stop: Callable[[], bool
         if background and count % SHARE_EVERY == 0:
             _let_others_run()
         try:
-            digest = _hash_body(prev, seq, stamp, str(uuid.UUID(actor)) if actor else None, action, target_kind,
-                                target_id, json.loads(details) if details is not None else None)
+            who = canonical_actor(uuid_from_stored(actor)) if actor is not None else None
+            digest = _hash_body(prev, seq, stamp, who, action, target_kind, target_id,
+                                json.loads(details) if details is not None else None)
         except Exception:  # noqa: BLE001 - whatever a stored value makes the parser do, the entry is bad
             return ChainReport(count, expected_seq, from_seq)
         if seq != expected_seq or prev_hash != prev or stored_hash != digest:

@@ -11,15 +11,22 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
 - Everything that can run beside the copy does (measured on the 1.79 GB large
   demo, 2 cores; before this pipeline the stages ran one after the other:
   copy 15 s, ``cipher_integrity_check`` 4.7 s, ``quick_check`` 9 s, digests
-  22 s, packing and reading back 4 s, 55 s in all; now 26 s). Three
-  connections to the live file start their read transactions while a fourth
-  holds the write lock for those milliseconds (``_snapshot``), so all three
-  see the *same* snapshot. One copies it with the backup API into a scratch
-  file in the target folder (crypto bound: ~14 s alone, 20 s while sharing
-  the cores); the other two, on worker threads, run ``quick_check`` on the
+  22 s, packing and reading back 4 s, 55 s in all; 26 s with this
+  pipeline and format 2 digests, 22-24 s with format 3; 15.5-17 s on the
+  compact schema's 929 MB). Three connections to the live file start their
+  read transactions while a fourth holds the write lock for those
+  milliseconds (``_snapshot``), so all three see the *same* snapshot. One
+  copies it with the backup API into a scratch file in the target folder
+  (crypto bound: ~13 s alone on the 1.79 GB file, 20 s while sharing the
+  cores); the other two, on worker threads, run ``quick_check`` on the
   snapshot and compute the per-table digests for the header. sqlcipher3
   releases the GIL in ``sqlite3_step``/``backup_step``, so these really run
-  in parallel.
+  in parallel. Both cores are busy until the end, so a backup cannot take
+  much less than half of its CPU work (about 31 CPU-seconds on the compact
+  schema, 41 on the 1.79 GB file). Running one worker only while the pages
+  are copied (the copy then ends at 13.5 s instead of 19 s) bought ~1-2 s
+  on the 1.79 GB file but cost as much on the compact schema, and was left
+  out.
 - A backup that fails stops at once, whatever failed. The first stage that
   fails (or Ctrl-C) calls the others off (``backup_control.Stop``): the copy runs
   ``_COPY_PAGES`` pages per ``backup_step`` and stops between two steps
@@ -39,14 +46,17 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   body MAC run beside the HMAC check. The restore later recomputes the
   digests on the extracted copy itself, so a copy differing in content would
   still never be restored.
-- The digests are the format version 1 digests (``storage.table_digest``); only
-  the way the text is produced changed: per chunk of 20,000 rowids one SQL
-  statement builds it (``group_concat(... ORDER BY rowid)``) instead of
-  millions of rows crossing into Python, and chunks are spread over the
-  workers and fed into each table's MAC in order.
+- The digests are those of format version 3 (``storage.digest_text``): one
+  ``json_array`` per row instead of ``quote()`` of every value. Per chunk of
+  rows (10,000 rowids, or a range of a WITHOUT ROWID table's first key
+  column) one SQL statement builds the text (``group_concat(... ORDER BY
+  key)``) instead of millions of rows crossing into Python; the chunks are
+  spread over the workers and fed into each table's MAC in key order. A
+  restore recomputes the digests of the backup's own version, so version 1
+  and 2 files verify as before.
 - The scratch file becomes the backup: ``backup_format.seal_backup`` appends
-  header and MAC (format version 2), reads the trailer back and completes
-  the MAC over it, fsyncs and renames. The 1.8 GB body is not written twice.
+  header and MAC (format version 3: the version 2 layout), reads the trailer
+  back and completes the MAC over it, fsyncs and renames. The 1.8 GB body is not written twice.
 - Restore checks first and swaps last. The backup's body is extracted next to
   the live database, MAC-checked on the bytes written, opened with the key,
   checked (page HMACs beside ``quick_check`` and the digests, 3 connections)
@@ -85,6 +95,7 @@ from alliance_desktop.storage.backup_control import (
     shielded,
 )
 from alliance_desktop.storage.backup_format import (
+    FORMAT_VERSION,
     BackupDamaged,
     BackupHeader,
     BodyMac,
@@ -203,11 +214,13 @@ def _open_checked(path: Path, data_key: bytes) -> Any:
 # ------------------------------------------------------------------------------------- checking
 
 
-def check_database_file(path: Path, data_key: bytes, *, thorough: bool) -> tuple[int, int, dict[str, TableSummary]]:
+def check_database_file(path: Path, data_key: bytes, *, thorough: bool,
+                        format_version: int = FORMAT_VERSION) -> tuple[int, int, dict[str, TableSummary]]:
     """(application id, schema version, table summaries) of a closed database file, or a StorageError.
 
-    ``thorough`` runs the full ``integrity_check`` (indexes against tables)
-    instead of ``quick_check``. Nothing is written: ``query_only`` is set
+    The table digests are those a backup of ``format_version`` carries
+    (``table_digest.scheme_for``). ``thorough`` runs the full
+    ``integrity_check`` (indexes against tables) instead of ``quick_check``. Nothing is written: ``query_only`` is set
     before the first statement that could. Three connections to the file work
     at once: ``cipher_integrity_check`` (every page's HMAC) on one, while two
     worker threads run ``quick_check`` and the table digests (rowid chunks
@@ -222,7 +235,7 @@ def check_database_file(path: Path, data_key: bytes, *, thorough: bool) -> tuple
         verify_identity(app_id, version)  # NotOurDatabase / NewerSchema
         for _ in range(_WORKERS):
             cons.append(_open_checked(path, data_key))  # closed in the finally even if the next open fails
-        plans = plan_digests(con, data_key)
+        plans = plan_digests(con, data_key, format_version)
         workers = Workers(cons[1:])
         verdict = workers.submit(_quick_check, thorough)
         submit_digests(plans, workers.submit)
@@ -457,12 +470,15 @@ def stage_restore(opened: OpenedBackup, data_key: bytes, staging: Path, *,
     Checks, in order: the container MAC (on the bytes written), that the key
     opens it, application id and schema version (NotOurDatabase, NewerSchema),
     page HMACs and ``quick_check`` (``thorough``: the full ``integrity_check``),
-    and every table's row count and digest against the header.
+    and every table's row count and digest against the header (the digest of
+    the backup's own format version: a version 1 or 2 file is checked exactly
+    as before format 3).
     """
     header = opened.header
     try:
         extract_database(opened, data_key, staging)
-        app_id, version, tables = check_database_file(staging, data_key, thorough=thorough)
+        app_id, version, tables = check_database_file(staging, data_key, thorough=thorough,
+                                                      format_version=opened.version)
         if app_id != header.application_id or version != header.schema_version or dict(tables) != dict(header.tables):
             raise BackupDamaged(
                 "The database inside the backup does not match the backup's own table summary. Nothing was changed."

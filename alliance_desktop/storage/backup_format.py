@@ -6,7 +6,7 @@ database it carries the clinic's key file: the user wraps and the recovery wrap
 are AES-GCM ciphertexts already, so carrying them reveals nothing, and they
 let the recovery key (or a password as of the backup) unwrap the data key.
 
-Layout, version 2 (what is written now; all integers big-endian)::
+Layout, versions 2 and 3 (3 is written now; all integers big-endian)::
 
     offset      size  field
     0           B     body: the SQLCipher database file, encrypted with the data key
@@ -14,10 +14,19 @@ Layout, version 2 (what is written now; all integers big-endian)::
     B+H         32    SHA-256 of the header bytes
     B+H+32      8     body length B
     B+H+40      4     header length H (at most 4 MiB)
-    B+H+44      2     format version (2)
+    B+H+44      2     format version (3; 2 in older files)
     B+H+46      16    magic  b"ALLIANCE-BACKUP\\n"
     B+H+62      32    HMAC-SHA256 over bytes [0, B+H+62), keyed from the data key
     B+H+94      8     end marker b"ADK-END\\n"
+
+Version 3 has the version 2 layout; it differs only in the per-table digests
+its header carries (``storage.digest_text``: one ``json_array`` per row
+instead of ``quote()`` of every value, and WITHOUT ROWID tables cut into key
+ranges), which cost about a third less to compute. The version in the
+trailer says which digest a restore recomputes (``table_digest.scheme_for``);
+it is covered by the MAC, so nobody without the key can make a restore
+check a file against the other kind. Files of versions 1 and 2 keep their
+digest text and are verified exactly as before.
 
 Why the body comes first (version 2): the backup is made *in place*. The
 online-backup copy is written straight into a scratch file in the target
@@ -43,7 +52,7 @@ Layout, version 1 (still read, no longer written)::
 
 Either file is exactly 102+H+B bytes long, so a truncated or extended file is
 refused before anything else is read. A file is recognised as version 1 by
-the magic at its start, as version 2 by the magic and end marker at its end
+the magic at its start, as version 2 or 3 by the magic and end marker at its end
 (a SQLCipher file starts with 16 random salt bytes, never with the magic).
 A version 2 file cut inside its header is still told apart by the header's
 start (damaged); one that lost its whole trailer looks like any other file,
@@ -87,7 +96,9 @@ from alliance_desktop.storage.errors import StorageError
 
 MAGIC = b"ALLIANCE-BACKUP\n"
 END_MARKER = b"ADK-END\n"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Versions with the trailer layout (body first); 3 differs from 2 only in its table digests (storage.digest_text).
+_TRAILER_VERSIONS = frozenset({2, 3})
 FORMAT_NAME = "alliance-desktop-backup"
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -257,7 +268,8 @@ def mac_body(body: Path, data_key: bytes, *, between_chunks: Callable[[], object
     return BodyMac(mac, size, before.st_mtime_ns)
 
 
-def seal_backup(body: Path, header: BackupHeader, data_key: bytes, target: Path, mac: BodyMac | None = None) -> None:
+def seal_backup(body: Path, header: BackupHeader, data_key: bytes, target: Path, mac: BodyMac | None = None, *,
+                version: int = FORMAT_VERSION) -> None:
     """Turn the database file ``body`` into the backup ``target``: append the trailer, check, fsync, rename.
 
     ``body`` must be in the target's folder (it is renamed, not copied);
@@ -268,14 +280,21 @@ def seal_backup(body: Path, header: BackupHeader, data_key: bytes, target: Path,
     over those very bytes before the rename, so a backup that is reported done
     has been verified as stored (RELIABILITY.md row 4). On failure ``body`` is
     left for the caller to remove (it is the caller's scratch file).
+
+    ``version`` is what the trailer says; anything but the current version
+    only serves tests that need a file as an older writer made it (the
+    header's digests must then be of that version's kind, see
+    ``table_digest.scheme_for``).
     """
+    if version not in _TRAILER_VERSIONS:
+        raise ValueError("only versions with a trailer can be sealed")
     if mac is None:
         mac = mac_body(body, data_key)
     raw_header = header.to_bytes()
     if len(raw_header) > MAX_HEADER_BYTES:
         raise ValueError("backup header too large")
     trailer = raw_header + _TAIL.pack(hashlib.sha256(raw_header).digest(), mac.size, len(raw_header),
-                                      FORMAT_VERSION, MAGIC)
+                                      version, MAGIC)
     final = mac.state.copy()
     final.update(trailer)
     with body.open("r+b") as fh:
@@ -300,7 +319,8 @@ def seal_backup(body: Path, header: BackupHeader, data_key: bytes, target: Path,
     _fsync_folder(target.parent)
 
 
-def write_backup(target: Path, header: BackupHeader, body: Path, data_key: bytes) -> None:
+def write_backup(target: Path, header: BackupHeader, body: Path, data_key: bytes, *,
+                 version: int = FORMAT_VERSION) -> None:
     """Pack a copy of ``body`` (an encrypted database file) with ``header`` into ``target``, crash-safely.
 
     The body is copied to a temporary file in the target folder, which is then
@@ -313,7 +333,7 @@ def write_backup(target: Path, header: BackupHeader, body: Path, data_key: bytes
         with os.fdopen(fd, "wb") as out, body.open("rb") as src:
             while chunk := src.read(CHUNK):
                 out.write(chunk)
-        seal_backup(tmp, header, data_key, target)
+        seal_backup(tmp, header, data_key, target, version=version)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -395,13 +415,13 @@ def _read_v2(path: Path, fh: BinaryIO, size: int) -> OpenedBackup:
         raise BackupDamaged()  # ours, but extended or cut
     if version > FORMAT_VERSION:
         raise UnsupportedBackup()
-    if version != 2 or header_len > MAX_HEADER_BYTES or size != body_len + header_len + end:
+    if version not in _TRAILER_VERSIONS or header_len > MAX_HEADER_BYTES or size != body_len + header_len + end:
         raise BackupDamaged()
     fh.seek(body_len)
     raw_header = fh.read(header_len)
     if len(raw_header) != header_len or not hmac.compare_digest(hashlib.sha256(raw_header).digest(), stored_sha):
         raise BackupDamaged()
-    return OpenedBackup(path, BackupHeader.from_bytes(raw_header), 0, body_len, 2, size - _MAC - len(END_MARKER))
+    return OpenedBackup(path, BackupHeader.from_bytes(raw_header), 0, body_len, version, size - _MAC - len(END_MARKER))
 
 
 def _chunks(opened: OpenedBackup, data_key: bytes) -> Iterator[bytes]:

@@ -1,24 +1,26 @@
 """Bulk reads behind the caseload, the course chart and the supervisor overview.
 
 Why they look like this: a caseload must open in under 100 ms on a clinic of
-575,000 sessions (a 1.8 GB encrypted file of random-UUID pages), so its 40
+575,000 sessions (a 0.9 GB encrypted file of random-UUID pages), so its 40
 courses arrive in four round trips whatever their length:
 
 1. the episodes with client and therapist (``episode_heads``);
 2. sessions LEFT JOIN responses LEFT JOIN scores of all those episodes, through
    the covering indexes of revision 0002 (``ix_therapy_sessions_episode_cover``,
-   ``ix_responses_session_cover``, ``ix_scores_response_cover``: no table page
-   is read);
+   ``ix_responses_session_cover``) and the primary key of ``scores``, which
+   holds whole rows since revision 0003 (WITHOUT ROWID): no table page is read;
 3. the raw answers of risk and rupture items, only for the responses the rules
    need them from (item_answers primary key);
 4. the episodes' alerts with a "handled" flag (``ix_alerts_episode_id``,
    ``ix_alert_actions_alert_id``).
 
 Ids and timestamps that only serve as keys or for ordering are read in their
-stored form (``type_coerce(..., String)``: hex text for a UUID, ISO text for a
-``UtcDateTime``, which sorts correctly as text), skipping a UUID or datetime
+stored form (``storage.types.stored_form``: 16 bytes for a UUID, ISO text for
+a ``UtcDateTime``, which sorts correctly as text), skipping a UUID or datetime
 object per row. The values are opaque keys to ``core.course_series`` either way
 (on PostgreSQL the driver returns UUID objects, which are equally good keys).
+Handed back in a WHERE clause (the flagged answers) they are compared with the
+column as stored, so the primary key still finds them.
 """
 
 from __future__ import annotations
@@ -46,13 +48,9 @@ from alliance_desktop.storage.tables import (
     TherapySession,
     User,
 )
-from alliance_desktop.storage.types import stored_form
+from alliance_desktop.storage.types import stored_form, uuid_from_stored
 
 Facts = dict[uuid.UUID, tuple[list[SessionFact], list[ResponseFact]]]
-
-
-def _key(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def active_clause() -> sa.ColumnElement[bool]:
@@ -118,8 +116,8 @@ def course_facts(
                   sc.scale, sc.value)
         .select_from(ts)
         .outerjoin(r, r.session_id == ts.id)
-        # Every scale of the response, the total picked below: constraining the scale too would
-        # make SQLite take the scores primary key (plus a table read) over the covering index.
+        # Every scale of the response, the total picked below (a response has few scales; revision
+        # 0002 avoided a scale constraint that made SQLite read the rowid table's pages).
         .outerjoin(sc, sc.response_id == r.id)
         .where(where)
     ).all()
@@ -140,7 +138,7 @@ def course_facts(
     for ep, sid, number, held_on, status, rid, instrument_id, r_status, amends, completed, mode, scale, value in rows:
         key = episode_keys.get(ep)
         if key is None:
-            key = episode_keys[ep] = _key(ep)
+            key = episode_keys[ep] = uuid_from_stored(ep)
             out[key] = ([], [])
         sessions, responses = out[key]
         if sid not in seen_sessions:
@@ -168,7 +166,7 @@ def _flagged_answers(s: Session, response_keys: set[Any], items: Iterable[str]) 
     out: dict[Any, list[tuple[str, float]]] = {}
     if not response_keys or not item_ids:
         return out
-    keys = sorted(response_keys, key=str)
+    keys = sorted(response_keys)  # chunks in key order: each walks the primary key forwards
     for start in range(0, len(keys), _CHUNK):
         rows = s.connection().execute(
             sa.select(stored_form(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm)

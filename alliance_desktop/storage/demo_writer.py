@@ -2,14 +2,16 @@
 
 The large profile writes about 11 million rows (570,000 sessions, 1.1 million
 responses and scores, 7 million item answers) keyed by random UUIDs, about
-1.8 GB encrypted. It took 250-450 s through SQLAlchemy Core; it now takes
-70-85 s on the 2-core reference machine (benchmarks/scale_metrics.py). What
+0.92 GB encrypted (1.8 GB while UUIDs were stored as hex text, before schema
+version 3). It took 250-450 s through SQLAlchemy Core; it now takes 70-85 s
+on the 2-core reference machine (benchmarks/scale_metrics.py; 97 s measured
+once on schema 3 while another process kept a core busy). What
 each part bought there (one large build left out at a time) and why each
 shortcut is safe:
 
 - **Rows go to the driver in their stored form.** Each row is a tuple of
-  exactly what SQLAlchemy would have bound: a UUID as its 32 hex digits
-  (``sa.Uuid`` on SQLite), a date as ``YYYY-MM-DD``, a ``UtcDateTime`` as its
+  exactly what SQLAlchemy would have bound: a UUID as its 16 bytes
+  (``BinaryUuid`` on SQLite), a date as ``YYYY-MM-DD``, a ``UtcDateTime`` as its
   ISO text, a bool as 0/1. Dates and timestamps go through the columns' own
   bind processors, once per distinct value; each write first checks the
   hand-made UUID and bool forms against SQLAlchemy's (``_check_stored_forms``).
@@ -167,8 +169,9 @@ def _check_stored_forms(dialect: sa.Dialect) -> None:
     """Fail loudly if SQLAlchemy would bind a UUID or a bool differently from the forms written here."""
     sample = uuid.UUID(int=0x0123456789ABCDEF0123456789ABCDEF, version=4)
     uuid_bind = Response.__table__.c.id.type.bind_processor(dialect)
-    if (uuid_bind(sample) if uuid_bind else sample) != sample.hex:
-        raise RuntimeError("sa.Uuid no longer binds UUIDs as 32 hex digits; update storage/demo_writer.py")
+    bound = uuid_bind(sample) if uuid_bind else sample
+    if not isinstance(bound, (bytes, memoryview)) or bytes(bound) != sample.bytes:
+        raise RuntimeError("UUID columns no longer bind as their 16 bytes; update storage/demo_writer.py")
     bool_bind = Score.__table__.c.scorable.type.bind_processor(dialect)
     for flag in (True, False):
         if (bool_bind(flag) if bool_bind else flag) != int(flag):
@@ -244,7 +247,7 @@ class _CourseRows:
                  outcome: InstrumentRef, scorer: Scorer) -> None:
         _check_stored_forms(dialect)
         self.forms = _StoredForms(dialect)
-        self.therapist_ids = [t.id.hex for t in therapists]
+        self.therapist_ids = [t.id.bytes for t in therapists]
         self.instruments = (
             (alliance, (alliance.id, alliance.version, alliance.language, alliance.licence_id)),
             (outcome, (outcome.id, outcome.version, outcome.language, outcome.licence_id)),
@@ -311,16 +314,19 @@ class _CourseRows:
 
 
 def _secondary_indexes(raw: Any) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of every explicit index on the loaded tables, by name.
+    """(name, CREATE INDEX statement) of every explicit index on the loaded tables, in the order they were made.
 
     Indexes behind a PRIMARY KEY or UNIQUE constraint have no statement of their
     own (``sql IS NULL``): they are not listed, stay, and enforce their constraints.
+    They are made again in the same order: SQLite's planner settles near-ties
+    between two usable indexes by it (revision 0003, ``_creation_order``), so a
+    different order can change a query plan.
     """
     names = tuple(m.__table__.name for m in _LOADED)  # type: ignore[attr-defined]
     marks = ", ".join("?" * len(names))
     return [(str(name), str(sql)) for name, sql in raw.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
-        " ORDER BY name", names)]
+        " ORDER BY rowid", names)]
 
 
 @contextlib.contextmanager

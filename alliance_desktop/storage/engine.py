@@ -45,7 +45,7 @@ from alliance_desktop.storage.self_test import assert_safe
 APPLICATION_ID = 0x41444B31
 #: Schema version this build writes; kept in ``PRAGMA user_version``.
 #: Raised by every migration (see migrations/versions).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 

@@ -46,9 +46,9 @@ from alliance_desktop.storage.types import stored_form
 CHUNK = 200
 
 
-def _key(value: Any) -> str:
-    """A UUID's stored form as a dictionary key (hex text on SQLite; a UUID object elsewhere)."""
-    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "").lower()
+def _key(value: Any) -> bytes:
+    """A UUID, or its stored form (16 bytes on SQLite, a UUID object on PostgreSQL), as a dictionary key."""
+    return value.bytes if isinstance(value, uuid.UUID) else bytes(value)
 
 
 def episode_heads(
@@ -73,27 +73,27 @@ def episode_heads(
     return [EpisodeExport(*row) for row in s.execute(stmt)]
 
 
-def _sessions(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[SessionExport]]:
-    instructed: set[str] = {
+def _sessions(s: Session, episode_ids: list[uuid.UUID]) -> dict[bytes, list[SessionExport]]:
+    instructed: set[bytes] = {
         _key(sid) for (sid,) in s.execute(
             sa.select(stored_form(InstructionEvent.session_id))
             .where(InstructionEvent.episode_id.in_(episode_ids), InstructionEvent.session_id.is_not(None)))
     }
-    out: dict[str, list[SessionExport]] = defaultdict(list)
+    out: dict[bytes, list[SessionExport]] = defaultdict(list)
     rows = s.execute(
         sa.select(stored_form(TherapySession.episode_id), TherapySession.id, TherapySession.number, TherapySession.held_on,
                   TherapySession.status)
         .where(TherapySession.episode_id.in_(episode_ids))
     )
     for ep, sid, number, held_on, status in rows:
-        out[_key(ep)].append(SessionExport(sid, number, held_on, status, sid.hex in instructed))
+        out[_key(ep)].append(SessionExport(sid, number, held_on, status, _key(sid) in instructed))
     for sessions in out.values():
         sessions.sort(key=lambda x: x.number)
     return out
 
 
-def _scores(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ScaleValue]]:
-    out: dict[str, list[ScaleValue]] = defaultdict(list)
+def _scores(s: Session, episode_ids: list[uuid.UUID]) -> dict[bytes, list[ScaleValue]]:
+    out: dict[bytes, list[ScaleValue]] = defaultdict(list)
     rows = s.execute(
         sa.select(stored_form(Score.response_id), Score.scale, Score.value, Score.scorable, Score.reason,
                   Score.scoring_version)
@@ -106,8 +106,8 @@ def _scores(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ScaleVal
     return out
 
 
-def _answers(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ItemValue]]:
-    out: dict[str, list[ItemValue]] = defaultdict(list)
+def _answers(s: Session, episode_ids: list[uuid.UUID]) -> dict[bytes, list[ItemValue]]:
+    out: dict[bytes, list[ItemValue]] = defaultdict(list)
     rows = s.execute(
         sa.select(stored_form(ItemAnswer.response_id), ItemAnswer.item_id, ItemAnswer.value, ItemAnswer.vas_mm,
                   ItemAnswer.vas_length_px)
@@ -120,10 +120,10 @@ def _answers(s: Session, episode_ids: list[uuid.UUID]) -> dict[str, list[ItemVal
     return out
 
 
-def _responses(s: Session, episode_ids: list[uuid.UUID], with_answers: bool) -> dict[str, list[ResponseExport]]:
+def _responses(s: Session, episode_ids: list[uuid.UUID], with_answers: bool) -> dict[bytes, list[ResponseExport]]:
     scores = _scores(s, episode_ids)
     answers = _answers(s, episode_ids) if with_answers else {}
-    out: dict[str, list[ResponseExport]] = defaultdict(list)
+    out: dict[bytes, list[ResponseExport]] = defaultdict(list)
     rows = s.execute(
         sa.select(stored_form(TherapySession.episode_id), Response.id, Response.submission_id, Response.session_id,
                   TherapySession.number, Response.instrument_id, Response.instrument_version, Response.language,
@@ -134,12 +134,12 @@ def _responses(s: Session, episode_ids: list[uuid.UUID], with_answers: bool) -> 
         .where(TherapySession.episode_id.in_(episode_ids))
     )
     for ep, rid, *rest in rows:
-        key = rid.hex
+        key = rid.bytes
         scale_values = sorted(scores.get(key, ()), key=lambda v: (v.scale != "total", v.scale))
         item_values = sorted(answers.get(key, ()), key=lambda v: _item_order(v.item_id))
         out[_key(ep)].append(ResponseExport(rid, *rest, scores=tuple(scale_values), answers=tuple(item_values)))
     for responses in out.values():
-        responses.sort(key=lambda r: (r.session_number, r.completed_at, r.instrument_id, r.id.hex))
+        responses.sort(key=lambda r: (r.session_number, r.completed_at, r.instrument_id, r.id.bytes))
     return out
 
 
@@ -157,8 +157,8 @@ def with_details(
         ids = [h.episode_id for h in chunk]
         sessions = _sessions(s, ids)
         responses = _responses(s, ids, with_answers)
-        yield [replace(h, sessions=tuple(sessions.get(h.episode_id.hex, ())),
-                       responses=tuple(responses.get(h.episode_id.hex, ()))) for h in chunk]
+        yield [replace(h, sessions=tuple(sessions.get(h.episode_id.bytes, ())),
+                       responses=tuple(responses.get(h.episode_id.bytes, ()))) for h in chunk]
 
 
 def therapist_by_username(s: Session, username: str) -> tuple[uuid.UUID, str] | None:

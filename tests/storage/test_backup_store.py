@@ -17,7 +17,7 @@ from alliance_desktop.storage import backup_control as control
 from alliance_desktop.storage import backup_format as fmt
 from alliance_desktop.storage import table_digest as digests
 from alliance_desktop.storage.backup_format import BackupDamaged, BackupHeader, TableSummary, read_backup, write_backup
-from alliance_desktop.storage.engine import APPLICATION_ID, _raw_connect, open_database
+from alliance_desktop.storage.engine import APPLICATION_ID, SCHEMA_VERSION, _raw_connect, open_database
 from alliance_desktop.storage.errors import DamagedDatabase, DiskError, NewerSchema
 from alliance_desktop.storage.keys import new_data_key
 from sqlcipher3 import dbapi2 as sqlcipher
@@ -48,7 +48,7 @@ def test_backup_matches_the_live_tables_and_leaves_no_scratch_files(session, mad
     target, header = made
     assert dict(header.tables) == live_tables(session)
     assert header.tables["users"].rows == 1 and header.tables["audit_events"].rows >= 2
-    assert header.schema_version == 2 and header.application_id == 0x41444B31
+    assert header.schema_version == SCHEMA_VERSION and header.application_id == 0x41444B31
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "clinic-data") == ["b.adkbackup"]
     assert b"SQLite format 3" not in target.read_bytes()
 
@@ -298,7 +298,7 @@ def test_staging_checks_and_gives_identical_tables(session, made, tmp_path):
     target, header = made
     staging = tmp_path / "staged.db"
     _app, version, tables = store.stage_restore(read_backup(target), session.data_key(), staging)
-    assert dict(tables) == dict(header.tables) and version == 2
+    assert dict(tables) == dict(header.tables) and version == SCHEMA_VERSION
     assert not Path(f"{staging}-wal").exists()
 
 
@@ -442,32 +442,39 @@ def odd_tables(tmp_path):
     return path, key
 
 
-def test_the_chunked_digests_are_the_version_1_digests(odd_tables):
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_chunked_digests_are_the_version_1_digests(odd_tables, version):
+    """Backups of format 1 and 2 carry the version 1 digests; they are still computed byte for byte the same."""
     path, key = odd_tables
     con = _raw_connect(path, key)
     try:
         expected = v1_table_summaries(con, key)
-        assert store.table_summaries(con, key) == expected
+        assert store.table_summaries(con, key, version) == expected
     finally:
         con.close()
-    assert store.check_database_file(path, key, thorough=True)[2] == expected
+    assert store.check_database_file(path, key, thorough=True, format_version=version)[2] == expected
     assert expected["dense"].rows == 30_082 and expected["sparse"].rows == 4 and expected["empty"].rows == 0
 
 
 def test_a_version_1_backup_still_restores(session, made, tmp_path):
     """Files written by format version 1 (header first, body copied in) stay restorable."""
-    target, header = made
+    target, made_header = made
     key = session.data_key()
     body = tmp_path / "body.db"
     store.stage_restore(read_backup(target), key, body)
-    with session.database().engine.connect() as conn:
-        assert v1_table_summaries(conn.connection.dbapi_connection, key) == dict(header.tables)
+    con = _raw_connect(body, key)
+    try:
+        v1_tables = v1_table_summaries(con, key)  # what a version 1 writer put into the header
+    finally:
+        con.close()
+    assert {n: t.rows for n, t in v1_tables.items()} == {n: t.rows for n, t in made_header.tables.items()}
+    header = BackupHeader(**{**made_header.__dict__, "tables": v1_tables})
     old = tmp_path / "old.adkbackup"
     write_v1(old, header, body, key)
     opened = read_backup(old)
     assert opened.version == 1 and opened.header == header
     _app, version, tables = store.stage_restore(opened, key, tmp_path / "restored.db")
-    assert dict(tables) == dict(header.tables) and version == 2
+    assert dict(tables) == dict(header.tables) and version == SCHEMA_VERSION
     raw = bytearray(old.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     old.write_bytes(bytes(raw))
