@@ -71,8 +71,9 @@ def safe_file_stem(text: str, *, fallback: str = "client", max_length: int = 120
 
 def _clean(text: str, max_bytes: int) -> str:
     """The whole pipeline; every step keeps already-clean text unchanged (idempotence)."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(_visible(char) for char in text)
+    # Normalised after the invisible characters go: "A", ESC, U+0300 leaves "A" + U+0300 side by side,
+    # which NFC composes to "À" (found by hypothesis); before, it stayed decomposed.
+    text = unicodedata.normalize("NFC", "".join(_visible(char) for char in text))
     text = _join_path_components(text)
     text = "".join(_REPLACEMENT if char in _WINDOWS_FORBIDDEN else char for char in text)
     text = re.sub(r"\s+", " ", text)

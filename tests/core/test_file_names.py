@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alliance_desktop.core.file_names import MIN_STEM_BYTES, safe_file_stem
@@ -129,6 +129,7 @@ def test_bad_arguments_get_clear_errors() -> None:
     | st.text(st.sampled_from(list('./\\ <>:"|?*\u202eCONLPT1aé\u0301\u200d👩')), max_size=40),
     max_bytes=st.integers(min_value=MIN_STEM_BYTES, max_value=200),
 )
+@example(text="A\x1b\u0300", max_bytes=16)  # a control character between a letter and its accent
 def test_any_text_gives_a_valid_idempotent_stem(text: str, max_bytes: int) -> None:
     stem = safe_file_stem(text, max_length=max_bytes)
     assert_valid_everywhere(stem, max_bytes)
