@@ -301,10 +301,25 @@ class ClinicAccess:
         try:
             self.paths.backups.mkdir(parents=True, exist_ok=True)
             stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
-            export_encrypted_copy(db, self.paths.backups / f"before-migration-v{from_version}-{stamp}.db", data_key)
+            target = _unused_path(self.paths.backups, f"before-migration-v{from_version}-{stamp}", ".db")
+            export_encrypted_copy(db, target, data_key)
             upgrade_to_head(db)
         except Exception as exc:
             raise MigrationFailed() from exc
         finally:
             db.dispose()
 
+
+def _unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... when that is taken.
+
+    Pre-migration copies are named to the second: the live clinic migrated at a
+    login and an older backup restored within the same second must both keep
+    their copy (the export refuses to overwrite, and the restore would fail).
+    """
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate

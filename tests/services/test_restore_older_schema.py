@@ -50,12 +50,14 @@ def test_a_schema_2_backup_restores_and_is_migrated_when_opened(session, clinic,
     live = clinic.unlock(ADMIN_USER, ADMIN_PASSWORD)  # the live clinic is migrated on the way in, as always
     assert E.schema_version_of(paths.database, key) == 3
     clients.create_client(live, "NEW-0009", None, seeded.tara.id)  # after the backup: the restore undoes it
-    live.clock.advance(60)  # the pre-migration copy is named by the second; the live one's already exists
+    # The clock stands still: both pre-migration copies are named to the same second, and both are kept.
     backups.restore_backup(paths, tmp_path / "v2.adkbackup", session=live, clock=live.clock)
     assert not live.is_open
 
     assert E.schema_version_of(paths.database, key) == 3
-    assert len(list(paths.backups.glob("before-migration-v2-*.db"))) == 2  # the live clinic's, then the restored one's
+    first = f"before-migration-v2-{live.clock.now():%Y%m%dT%H%M%SZ}"
+    copies = {p.name for p in paths.backups.glob("before-migration-v2-*.db")}
+    assert copies == {f"{first}.db", f"{first}-2.db"}  # the live clinic's, then the restored one's
     again = clinic.unlock(ADMIN_USER, ADMIN_PASSWORD)
     try:
         after = orm_rows(again.database())
