@@ -10,7 +10,7 @@ existing stamp is never moved. Every call is audited as ``client.viewed``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 
 from alliance_desktop.core.course_series import EpisodeCourse
 from alliance_desktop.core.course_view import (
@@ -44,10 +44,6 @@ __all__ = ["CourseView", "SessionAnswers", "course_view", "session_answers"]
 
 ItemValues = Mapping[uuid.UUID, Mapping[str, tuple[float | None, int | None]]]
 
-
-def _uuid(key: Hashable) -> uuid.UUID:
-    """A course fact's key (a UUID, or its stored form from storage.caseload_queries) as a UUID."""
-    return uuid_from_stored(key)
 
 
 def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str = "en",
@@ -93,7 +89,7 @@ def course_view(session: ClinicSession, episode_id: uuid.UUID, *, language: str 
 
 def _points(course: EpisodeCourse, details: list[ResponseDetail], values: ItemValues) -> tuple[SessionPoint, ...]:
     instruments = rule_instruments()
-    standing = {_uuid(r.key) for r in course.standing.values()}
+    standing = {uuid_from_stored(r.key) for r in course.standing.values()}
     by_session: dict[int, list[ResponseDetail]] = {}
     for d in details:
         by_session.setdefault(d.session_number, []).append(d)
@@ -103,7 +99,7 @@ def _points(course: EpisodeCourse, details: list[ResponseDetail], values: ItemVa
         fact = course.standing.get((number, instrument.id)) if instrument else None
         if fact is None or instrument is None:
             return None, FrozenMap()
-        given = values.get(_uuid(fact.key), {})
+        given = values.get(uuid_from_stored(fact.key), {})
         return fact.total, FrozenMap({i.id: given[i.id][0] if i.id in given else None for i in instrument.items})
 
     points = []
@@ -112,14 +108,14 @@ def _points(course: EpisodeCourse, details: list[ResponseDetail], values: ItemVa
         risk = []
         for instrument_id, item_id in course.risk.get(f.number, ()):
             fact = course.standing[(f.number, instrument_id)]
-            value, mm = values.get(_uuid(fact.key), {}).get(item_id, (None, None))
+            value, mm = values.get(uuid_from_stored(fact.key), {}).get(item_id, (None, None))
             rule = next(r for r in instruments[instrument_id].risk_items if r.item_id == item_id)
             risk.append(RiskMark(instrument_id, item_id, float(mm if mm is not None else value or 0), rule.explanation))
         a_total, a_items = series(f.number, course.alliance)
         o_total, o_items = series(f.number, course.outcome)
         comment = next((d.comment for d in here if d.comment and d.id in standing), None)
         points.append(SessionPoint(
-            number=f.number, therapy_session_id=_uuid(f.key), held_on=f.held_on, status=f.status,
+            number=f.number, therapy_session_id=uuid_from_stored(f.key), held_on=f.held_on, status=f.status,
             alliance_total=a_total, alliance_items=a_items, outcome_total=o_total, outcome_items=o_items,
             risk=tuple(risk), self_reported_rupture=self_reports.get(f.number), comment=comment,
             responses=tuple(ResponseMark(d.id, d.instrument_id, d.status, d.mode, d.completed_at, d.amends_id,

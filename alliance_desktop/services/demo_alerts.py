@@ -20,8 +20,7 @@ submission.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from alliance_desktop.core.caseload_model import EpisodeHead
@@ -58,10 +57,6 @@ def write_demo_alerts(session: ClinicSession, today: date) -> int:
     return written
 
 
-def _uuid(key: Hashable) -> uuid.UUID:
-    """A course fact's key (a UUID, or its stored form from storage.caseload_queries) as a UUID."""
-    return uuid_from_stored(key)
-
 
 def _alerts(head: EpisodeHead, course: EpisodeCourse, instruments: dict[str, Instrument]) -> Iterator[DemoAlert]:
     sessions = {f.number: f for f in course.sessions}
@@ -77,8 +72,8 @@ def _alerts(head: EpisodeHead, course: EpisodeCourse, instruments: dict[str, Ins
         at = datetime.combine(fact.held_on, _EVENING, tzinfo=UTC)
         handled = None if number in still_open else head.therapist_id
         return DemoAlert(
-            episode_id=head.episode_id, session_id=_uuid(fact.key),
-            response_id=_uuid(response.key) if response is not None else None,
+            episode_id=head.episode_id, session_id=uuid_from_stored(fact.key),
+            response_id=uuid_from_stored(response.key) if response is not None else None,
             kind=kind, rule_ids=rules[:64], severity=severity, explanation=explanation, created_at=at,
             acknowledged_by=handled, acknowledged_at=at + timedelta(days=1) if handled else None,
         )

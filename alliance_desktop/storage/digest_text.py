@@ -58,7 +58,8 @@ from typing import Any
 
 __all__ = ["ROWID_NAMES", "TableText", "describe", "key_ranges", "prefix", "quoted", "row_text"]
 
-ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
+#: The names of a rowid table's rowid, in the order ``describe`` tries them (a column can hide each).
+ROWID_NAMES = ("rowid", "_rowid_", "oid")
 #: Rowid values per chunk: one statement builds the chunk's text (1-4 MB on the large demo). Smaller chunks sort
 #: a little faster (the ORDER BY inside the aggregate) and hold less memory; the statements cost next to nothing.
 CHUNK_ROWIDS = 10_000
@@ -109,7 +110,7 @@ def describe(con: Any, name: str, without_rowid: bool, info: Sequence[Any]) -> T
         return TableText(name, columns, blobbish, ", ".join(quoted(c) for c in pk), quoted(pk[0]), False,
                          _binary_key(con, name, pk[0]))
     names = {c.lower() for c in columns}
-    alias = next((a for a in ("rowid", "_rowid_", "oid") if a not in names), None)
+    alias = next((a for a in ROWID_NAMES if a not in names), None)
     if alias is None:  # every rowid name is a column: order by the row's own text, in one chunk
         text = TableText(name, columns, blobbish, "", None, False, False)
         return TableText(name, columns, blobbish, row_text(text), None, False, False)
@@ -156,14 +157,14 @@ def key_ranges(con: Any, table: TableText) -> list[tuple[str, tuple[Any, ...]]]:
             return []
         width = max(CHUNK_ROWIDS, -(-(high - low + 1) // MAX_CHUNKS))
         return [(f"{k} BETWEEN ? AND ?", (a, min(a + width - 1, high))) for a in range(low, high + 1, width)]
-    first = con.execute(f"SELECT {k} FROM {t} ORDER BY {k} LIMIT 1").fetchone()
-    if first is None:
-        return []
-    last = con.execute(f"SELECT {k} FROM {t} ORDER BY {k} DESC LIMIT 1").fetchone()
     seen = int(con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT {_PROBE_ROWS})").fetchone()[0])
+    if seen == 0:
+        return []
     chunks = KEY_CHUNKS if seen >= _PROBE_ROWS else min(KEY_CHUNKS, seen // KEY_CHUNK_ROWS + 1)
     if chunks == 1:
         return [("1", ())]
+    first = con.execute(f"SELECT {k} FROM {t} ORDER BY {k} LIMIT 1").fetchone()
+    last = con.execute(f"SELECT {k} FROM {t} ORDER BY {k} DESC LIMIT 1").fetchone()
     bounds = _bounds(first[0], last[0], table.key_binary, chunks)
     if not bounds:
         return [("1", ())]

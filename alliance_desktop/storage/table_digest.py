@@ -133,7 +133,7 @@ def _plan_v1(con: Any, key: bytes, name: str, without_rowid: bool, info: Sequenc
     expr = " || ',' || ".join(f"quote({quoted(c)})" for c in columns) or "''"
     mac = hmac.new(key, name.encode("utf-8") + b"\x00" + ",".join(columns).encode("utf-8") + b"\n", hashlib.sha256)
     chunks: list[Chunk] | None = None
-    if not without_rowid and utf8 and not {c.lower() for c in columns} & ROWID_NAMES:
+    if not without_rowid and utf8 and not {c.lower() for c in columns}.intersection(ROWID_NAMES):
         low, high = con.execute(f"SELECT min(rowid), max(rowid) FROM {quoted(name)}").fetchone()
         if low is None:
             chunks = []
