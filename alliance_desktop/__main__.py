@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"alliance-desktop: {problem}", file=sys.stderr)
         return 2
 
+    from alliance_desktop.ui.pyside_loading import load_pyside
+
+    load_pyside()  # before the app's modules: each one imported after PySide6 would be source-scanned
     from alliance_desktop.app import StartOptions, run
 
     data_dir = args.data_dir.expanduser() if args.data_dir is not None else None

@@ -12,8 +12,11 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from alliance_desktop.config import DataPaths  # noqa: E402
+from alliance_desktop.ui.pyside_loading import load_pyside  # noqa: E402
 from alliance_desktop.core.clock import FakeClock  # noqa: E402
 from tests.support import ADMIN_PASSWORD, ADMIN_USER, CLINIC_NAME, FAST_KDF  # noqa: E402
+
+load_pyside()  # as the entry point does: the suite runs without PySide's import hook, as the app does
 
 
 @pytest.fixture

@@ -44,7 +44,6 @@ import os
 import re
 import secrets
 import unicodedata
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -87,6 +86,9 @@ _RECOVERY_GROUP = 4
 _RECOVERY_CHARS = RECOVERY_KEY_BYTES * 8 // 5
 _RECOVERY_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_]+")
 _BASE32 = re.compile(r"[A-Z2-7]*")
+#: What ``str(uuid.UUID(...))`` gives: checked this way because every login reads the key file, and ``uuid``
+#: (with ``platform``, which it loads) costs ~2 ms of the kiosk's start before its first paint.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 TIME_COST_RANGE = (1, 20)
 MEMORY_KIB_RANGE = (8192, 4 * 1024 * 1024)
@@ -236,7 +238,7 @@ class KeyFile:
     key_check: bytes = field(kw_only=True)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.database_id, str) or _canonical_uuid(self.database_id) != self.database_id:
+        if not isinstance(self.database_id, str) or not _CANONICAL_UUID.fullmatch(self.database_id):
             raise ValueError("database_id must be a UUID in canonical form")
         if not _is_int(self.format_version) or self.format_version != FORMAT_VERSION:
             raise ValueError(f"format_version {self.format_version!r} is not supported")
@@ -480,6 +482,8 @@ def _group(compact: str) -> str:
 
 
 def _canonical_uuid(value: object) -> str | None:
+    import uuid  # only when a key file is made (see _CANONICAL_UUID)
+
     try:
         return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
     except (ValueError, TypeError, AttributeError):

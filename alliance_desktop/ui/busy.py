@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
+
+from alliance_desktop.ui.lazy_qt import Qt
 
 
 @contextlib.contextmanager

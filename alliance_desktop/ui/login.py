@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -127,8 +127,7 @@ class LoginWindow(QWidget):
         self.wait_note.setWordWrap(True)
         self.wait_note.hide()
         self.login_button = theme.set_role(QPushButton("Log in"), theme.PRIMARY)
-        self.forgot_button = theme.set_role(QPushButton("Forgot password?"), theme.LINK)
-        self.forgot_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.forgot_button = theme.LinkButton("Forgot password?")
         buttons = QHBoxLayout()
         buttons.addWidget(self.forgot_button)
         buttons.addStretch(1)
@@ -136,7 +135,7 @@ class LoginWindow(QWidget):
 
         folder = theme.set_role(QLabel(f"Data folder: {access.paths.root}"), theme.HINT)
         folder.setWordWrap(True)
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        theme.make_selectable(folder)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 32, 36, 24)

@@ -11,9 +11,10 @@ so views never carry colours of their own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QFormLayout, QStyleFactory, QWidget
+from PySide6.QtGui import QColor, QEnterEvent, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QPushButton, QStyleFactory, QWidget
+
+from alliance_desktop.ui.lazy_qt import TEXT_SELECTABLE_BY_MOUSE, Qt, set_enum_property
 
 BASE_POINT_SIZE = 11
 
@@ -183,6 +184,35 @@ def fixed_font(point_size: float) -> QFont:
     return font
 
 
+def make_selectable(label: QLabel) -> QLabel:
+    """Let the mouse select ``label``'s text (a folder path or a message to copy); returns it.
+
+    Through the property, so the login window is built without the ``Qt`` namespace (``ui.lazy_qt``).
+    """
+    set_enum_property(label, "textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
+    return label
+
+
+class LinkButton(QPushButton):
+    """A button drawn as a link (the ``LINK`` look) with a pointing hand under the mouse.
+
+    The cursor is set when the mouse first enters, which is the first moment it
+    can be seen, so building the button needs nothing from the ``Qt`` namespace
+    (``ui.lazy_qt``).
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setObjectName(LINK)
+        self._hand = False
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._hand:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self._hand = True
+        super().enterEvent(event)
+
+
 def set_role(widget: QWidget, object_name: str) -> QWidget:
     """Give ``widget`` one of the looks above (returns it, for one-line construction)."""
     widget.setObjectName(object_name)
@@ -190,9 +220,12 @@ def set_role(widget: QWidget, object_name: str) -> QWidget:
 
 
 def form_layout() -> QFormLayout:
-    """A form whose labels sit level with the middle of their (tall) fields."""
+    """A form with the house spacing.
+
+    Labels stay left-aligned, Fusion's default (the style is always Fusion);
+    QFormLayout itself sets each label level with its field's first line.
+    """
     form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     form.setVerticalSpacing(10)
     form.setHorizontalSpacing(14)
     return form

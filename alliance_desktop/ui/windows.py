@@ -8,14 +8,14 @@ through the controller so the session is locked on the way out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from alliance_desktop.ui.first_paint import after_first_paint
 from alliance_desktop.ui.shell import Screen, ShellController
 
 if TYPE_CHECKING:
@@ -144,11 +144,12 @@ class ShellWindows(QObject):
             old.deleteLater()
         self.windowShown.emit(new)
         if screen is Screen.KIOSK:
-            # What the welcome screen does not need waits until it is on screen: the later pages'
-            # code, and the database when the kiosk was started before it opened.
-            _after_first_paint(new, new.warm_up)  # type: ignore[attr-defined]
+            # What the welcome screen does not need waits until it is on screen: after the kiosk's
+            # lock-down (registered by its start()), the later pages' code, and the database when
+            # the kiosk was started before it opened.
+            after_first_paint(new, new.warm_up)  # type: ignore[attr-defined]
             if not getattr(c.kiosk, "ready", True):
-                _after_first_paint(new, c.finish_opening_kiosk)
+                after_first_paint(new, c.finish_opening_kiosk)
 
     def _kiosk_ready(self) -> None:
         ready = getattr(self._current, "service_ready", None)  # only the kiosk window has one
@@ -176,26 +177,6 @@ class ShellWindows(QObject):
                 retire()
             window.hide()
             window.deleteLater()
-
-
-class _FirstPaint(QObject):
-    """Calls ``callback`` once, from the event loop, after ``widget`` has been painted."""
-
-    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._callback = callback
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)  # after this paint has reached the screen
-            self.deleteLater()
-        return False
-
-
-def _after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
-    _FirstPaint(widget, callback)
 
 
 def _centre(window: QWidget, *, keep_size: bool = False) -> None:

@@ -169,3 +169,19 @@ def test_demo_banner_and_prefilled_user_are_shown(qtbot, make_shell, clinic):
     assert login.username.text() == ADMIN_USER
     main = log_in(qtbot, shell)
     assert main.banner.isVisible() and main.banner.text() == banner
+
+
+def test_the_forgot_password_link_shows_a_hand_under_the_mouse_and_the_folder_can_be_selected(
+        qtbot, make_shell, clinic):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QEnterEvent
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    login = make_shell(clinic).current
+    link = login.forgot_button
+    assert link.objectName() == "link"
+    assert link.cursor().shape() == Qt.CursorShape.ArrowCursor  # set at the first hover, not when built
+    QApplication.sendEvent(link, QEnterEvent(QPointF(2, 2), QPointF(2, 2), QPointF(2, 2)))
+    assert link.cursor().shape() == Qt.CursorShape.PointingHandCursor
+    folder = next(w for w in login.findChildren(QLabel) if w.text().startswith("Data folder:"))
+    assert folder.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse

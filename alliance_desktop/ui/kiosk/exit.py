@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.services.kiosk_errors import ExitPinNotSet, PinPaused
 from alliance_desktop.ui import theme
 from alliance_desktop.ui.kiosk import style
+from alliance_desktop.ui.lazy_qt import NO_FOCUS, Qt, set_enum_property, solid_brush
 from alliance_desktop.ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
@@ -37,9 +38,12 @@ class ExitCorner(QWidget):
     def __init__(self, hold_ms: int = 3000, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFixedSize(CORNER_SIZE, CORNER_SIZE)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_enum_property(self, "focusPolicy", NO_FOCUS)  # built before the first frame: see ui.lazy_qt
         self.setAccessibleName(self.tr("Staff exit: hold for 3 seconds"))
         self._pressed = False
+        self._quiet_brush = solid_brush("#e4e9ed")
+        self._pressed_brush = solid_brush(theme.ACCENT_SOFT)
+        self._dot_brush = solid_brush(theme.LINE)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(hold_ms)
@@ -72,14 +76,19 @@ class ExitCorner(QWidget):
         self.held.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Filled paths with ready brushes, not drawPie/drawEllipse with no pen: this is painted in the
+        # kiosk's first frame, before PySide's ``Qt`` namespace (Qt.PenStyle) is built (ui.lazy_qt).
+        r = float(CORNER_SIZE - 16)
+        quarter = QPainterPath()
+        quarter.moveTo(self.width(), 0.0)
+        quarter.arcTo(QRectF(self.width() - r, -r, 2 * r, 2 * r), 180, 90)
+        quarter.closeSubpath()
+        dot = QPainterPath()
+        dot.addEllipse(QPointF(self.width() - 16, 16), 4, 4)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(theme.ACCENT_SOFT if self._pressed else "#e4e9ed"))
-        r = float(CORNER_SIZE - 16)
-        painter.drawPie(QRectF(self.width() - r, -r, 2 * r, 2 * r), 180 * 16, 90 * 16)
-        painter.setBrush(QColor(theme.LINE))
-        painter.drawEllipse(QPointF(self.width() - 16, 16), 4, 4)
+        painter.fillPath(quarter, self._pressed_brush if self._pressed else self._quiet_brush)
+        painter.fillPath(dot, self._dot_brush)
         painter.end()
 
 

@@ -15,7 +15,6 @@ the answers stay on the review page with a message, and Send works again.
 from __future__ import annotations
 
 import sys
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,8 @@ from alliance_desktop.ui.kiosk.pages_start import CodePage, ConfirmPage, Welcome
 from alliance_desktop.ui.kiosk.parts import Page
 
 if TYPE_CHECKING:
+    import uuid
+
     from alliance_desktop.core.kiosk_model import KioskAnswers, KioskQuestionnaire
     from alliance_desktop.services.kiosk import KioskService
     from alliance_desktop.ui.kiosk.comment import CommentPage
@@ -159,6 +160,8 @@ class ClientFlow(QStackedWidget):
 
     # -- the questions -------------------------------------------------------------------
     def begin(self) -> None:
+        import uuid  # here: the welcome page is painted without it (with ``platform``, ~1 ms)
+
         from alliance_desktop.ui.kiosk.comment import CommentPage
         from alliance_desktop.ui.kiosk.pages_items import InstructionPage, ItemPage
 

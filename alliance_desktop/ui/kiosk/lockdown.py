@@ -14,14 +14,24 @@ later too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from functools import cache
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-_CTRL_KEYS = frozenset({
-    Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_P, Qt.Key.Key_O, Qt.Key.Key_S, Qt.Key.Key_N, Qt.Key.Key_F4,
-    Qt.Key.Key_C, Qt.Key.Key_X, Qt.Key.Key_V, Qt.Key.Key_A, Qt.Key.Key_Z, Qt.Key.Key_Y, Qt.Key.Key_Insert,
-})
+from alliance_desktop.ui.lazy_qt import Qt
+
+
+@cache
+def _ctrl_keys() -> frozenset[Qt.Key]:
+    """Keys that close, quit, print, open, save or use the clipboard with Ctrl or Meta (built at first use)."""
+    return frozenset({
+        Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_P, Qt.Key.Key_O, Qt.Key.Key_S, Qt.Key.Key_N, Qt.Key.Key_F4,
+        Qt.Key.Key_C, Qt.Key.Key_X, Qt.Key.Key_V, Qt.Key.Key_A, Qt.Key.Key_Z, Qt.Key.Key_Y, Qt.Key.Key_Insert,
+    })
+
+
 _SWALLOWED_TYPES = frozenset({
     QEvent.Type.ContextMenu,
     QEvent.Type.WhatsThis,
@@ -43,7 +53,7 @@ def is_blocked_key(event: QKeyEvent) -> bool:
     if key == Qt.Key.Key_Insert and mods & Qt.KeyboardModifier.ShiftModifier:  # Shift+Insert pastes
         return True
     command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier
-    return bool(mods & command) and key in _CTRL_KEYS
+    return bool(mods & command) and key in _ctrl_keys()
 
 
 class Lockdown(QObject):

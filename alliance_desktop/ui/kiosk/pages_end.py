@@ -8,11 +8,12 @@ readable from a distance while it counts down.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from alliance_desktop.ui.kiosk import style
 from alliance_desktop.ui.kiosk.parts import Page, button, label
+from alliance_desktop.ui.lazy_qt import Qt
 
 
 class ThankYouPage(Page):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
 from alliance_desktop.ui.i18n import NATIVE_NAMES
 from alliance_desktop.ui.kiosk import style
-from alliance_desktop.ui.kiosk.parts import Page, button, label
+from alliance_desktop.ui.kiosk.parts import Page, button, centred, label
+from alliance_desktop.ui.lazy_qt import Qt
 from alliance_desktop.ui.widgets.keypad import Keypad
 
 CODE_DIGITS = 6
@@ -57,7 +58,7 @@ class WelcomePage(Page):
         self.body.addSpacing(36)
         self.start_button = button(self.tr("Enter your code"), style.BIG)
         self.start_button.clicked.connect(self.codeRequested)
-        self.body.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.body.addLayout(centred(self.start_button))
         self.body.addStretch(3)
         self.body.addWidget(label(self.tr("Your answers are stored securely and go to your therapist."),
                                   style.QUIET, centre=True))

@@ -9,28 +9,50 @@ is forced to plain text and never opens links.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alliance_desktop.ui.kiosk import style
+from alliance_desktop.ui.lazy_qt import (
+    ALIGN_H_CENTER,
+    ALIGN_TOP,
+    NO_TEXT_INTERACTION,
+    PLAIN_TEXT,
+    STRONG_FOCUS,
+    Qt,
+    set_enum_property,
+)
 
 #: The readable column: wide enough for a 10 cm line and its anchors, narrow enough to read.
 COLUMN_WIDTH = 880
 MARGIN = 40
 
 
+# Labels and buttons are on the welcome page, which is painted before PySide's ``Qt`` namespace is
+# built (``ui.lazy_qt``): their enum-typed settings go through Qt's properties.
+
+
 def label(text: str, role: str, *, wrap: bool = True, centre: bool = False) -> QLabel:
     widget = QLabel()
-    widget.setTextFormat(Qt.TextFormat.PlainText)
+    set_enum_property(widget, "textFormat", PLAIN_TEXT)  # before the text: never guessed as rich text
     widget.setOpenExternalLinks(False)
-    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    set_enum_property(widget, "textInteractionFlags", NO_TEXT_INTERACTION)
     widget.setWordWrap(wrap)
     widget.setText(text)
     widget.setObjectName(role)
     if centre:
-        widget.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        set_enum_property(widget, "alignment", ALIGN_H_CENTER | ALIGN_TOP)
     return widget
+
+
+def centred(widget: QWidget) -> QHBoxLayout:
+    """A row holding ``widget`` at its own width, in the middle (what ``AlignHCenter`` in a column does)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 class Button(QPushButton):
@@ -52,7 +74,7 @@ def button(text: str, role: str = style.SECONDARY, *, accessible: str = "") -> Q
     widget = Button(text)
     widget.setObjectName(role)
     widget.setAutoDefault(False)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    set_enum_property(widget, "focusPolicy", STRONG_FOCUS)
     widget.setAccessibleName(accessible or text)
     return widget
 

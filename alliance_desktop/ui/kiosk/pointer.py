@@ -18,8 +18,10 @@ set by someone else.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QCursor, QGuiApplication, QInputDevice, QMouseEvent
+
+from alliance_desktop.ui.lazy_qt import Qt
 
 _TOUCH_TYPES = frozenset({QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd})
 _MOUSE_TYPES = frozenset({QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress})

@@ -18,6 +18,7 @@ from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from alliance_desktop.core.clock import Clock, SystemClock
+from alliance_desktop.ui.first_paint import after_first_paint
 from alliance_desktop.ui.i18n import SOURCE_LANGUAGE, LanguageSwitcher
 from alliance_desktop.ui.kiosk import style
 from alliance_desktop.ui.kiosk.exit import ExitCorner, ExitPinPage
@@ -30,6 +31,10 @@ from alliance_desktop.ui.kiosk.pages_end import StillThere
 if TYPE_CHECKING:
     from alliance_desktop.core.kiosk_model import KioskQuestionnaire
     from alliance_desktop.services.kiosk import KioskService
+
+
+#: The lock-down engages after the welcome page's first paint, or after this long if no paint comes.
+_LOCK_DOWN_LATEST_MS = 500
 
 
 def build_kiosk_window(service: KioskService) -> KioskWindow:
@@ -94,13 +99,32 @@ class KioskWindow(QWidget):
 
     # -- showing and leaving ---------------------------------------------------------------
     def start(self) -> None:
-        """Lock down and cover the screen (the shell calls this instead of ``show``)."""
+        """Cover the screen, and lock down once the welcome page is painted (the shell calls this, not ``show``).
+
+        Why not before: the lock-down and the pointer watch are application-wide
+        event filters written in Python, and the first events they see make
+        PySide build the Python types of everything that receives events (the
+        style, the window, the input devices: about 600 enum members, ~10 ms
+        on the project's VM) in front of the first frame. Nothing is open in
+        that frame's time: the welcome page has no text field, shortcut or
+        context menu, and ``closeEvent`` refuses to close the window by itself.
+        The filters are engaged first of all the after-paint work (before the
+        database opens), and at the latest after ``_LOCK_DOWN_LATEST_MS`` if no
+        paint comes (a window that is never exposed).
+        """
         self._closing = False
-        self.lockdown.install()
-        self.pointer.install()
         cover_screen(self)
         self.raise_()
         self.activateWindow()
+        after_first_paint(self, self.lock_down)
+        QTimer.singleShot(_LOCK_DOWN_LATEST_MS, self.lock_down)
+
+    def lock_down(self) -> None:
+        """Engage the lock-down filter and hide the pointer (idempotent; not once leaving has begun)."""
+        if self._closing:
+            return
+        self.lockdown.install()
+        self.pointer.install()
 
     def warm_up(self) -> None:
         """Once the welcome page is on screen: load the code of the later pages, so no client waits for it."""

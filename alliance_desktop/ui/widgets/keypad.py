@@ -10,9 +10,11 @@ working after a tap.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from alliance_desktop.ui.lazy_qt import Qt
 
 KEY_ROLE = "keypadKey"
 OK_ROLE = "keypadOk"

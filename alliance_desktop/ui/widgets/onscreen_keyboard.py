@@ -13,8 +13,10 @@ client types, and a physical keyboard keeps working beside it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from alliance_desktop.ui.lazy_qt import Qt
 
 KEY_ROLE = "keyboardKey"
 WIDE_KEY_ROLE = "keyboardWideKey"

@@ -9,17 +9,24 @@ convention: arrow keys move between options, Enter or Space chooses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QVBoxLayout, QWidget
+
+from alliance_desktop.ui.lazy_qt import Qt
 
 OPTION_ROLE = "kioskOption"
 MIN_HEIGHT = 56
 
-_PREVIOUS = {Qt.Key.Key_Up, Qt.Key.Key_Left}
-_NEXT = {Qt.Key.Key_Down, Qt.Key.Key_Right}
-_CHOOSE = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select}
+
+
+@cache
+def _keys() -> tuple[frozenset[Qt.Key], frozenset[Qt.Key], frozenset[Qt.Key]]:
+    """(previous, next, choose): built at the first key press, not when the kiosk's style loads this module."""
+    return (frozenset({Qt.Key.Key_Up, Qt.Key.Key_Left}), frozenset({Qt.Key.Key_Down, Qt.Key.Key_Right}),
+            frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select}))
 
 
 class OptionButtons(QWidget):
@@ -86,12 +93,13 @@ class OptionButtons(QWidget):
         assert isinstance(event, QKeyEvent)
         index = self._buttons.index(watched)  # type: ignore[arg-type]
         key = event.key()
-        if key in _PREVIOUS or key in _NEXT:
-            step = -1 if key in _PREVIOUS else 1
+        previous, following, choose = _keys()
+        if key in previous or key in following:
+            step = -1 if key in previous else 1
             target = self._buttons[max(0, min(len(self._buttons) - 1, index + step))]
             target.setFocus(Qt.FocusReason.TabFocusReason)
             return True
-        if key in _CHOOSE and not event.isAutoRepeat():
+        if key in choose and not event.isAutoRepeat():
             watched.click()  # type: ignore[attr-defined]
             return True
         return False

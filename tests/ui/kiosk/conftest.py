@@ -40,6 +40,8 @@ def make_kiosk(qtbot, clock):
             window.resize(1280, 800)
             window.show()
         qtbot.waitExposed(window)
+        if start:
+            qtbot.waitUntil(lambda: window.lockdown.installed)  # right after the first paint
         return window
 
     yield make
