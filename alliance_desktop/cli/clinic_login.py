@@ -10,6 +10,7 @@ from the command line.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,7 +57,7 @@ def open_clinic(args: argparse.Namespace) -> Iterator[ClinicSession]:
     from alliance_desktop.services.access import ClinicAccess, ClinicState
 
     paths = data_paths(args)
-    access = ClinicAccess(paths)
+    access = ClinicAccess(paths, schema_progress=_say_update_step)
     if access.state() is not ClinicState.READY:
         raise CommandError(f"{paths.root} holds no clinic yet; set one up in the app first.")
     password = read_password(args.password_file)
@@ -65,3 +66,8 @@ def open_clinic(args: argparse.Namespace) -> Iterator[ClinicSession]:
         yield session
     finally:
         session.lock()
+
+
+def _say_update_step(step: object) -> None:
+    """The first command after an update of the app may convert the database first: say so, step by step."""
+    print(f"alliance-desktop: updating the clinic database for this version. {step}", file=sys.stderr, flush=True)

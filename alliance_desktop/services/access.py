@@ -23,13 +23,13 @@ from alliance_desktop.services.errors import (
     DamagedKeyFile,
     DatabaseMissing,
     InvalidInput,
-    MigrationFailed,
     UnlockBackoff,
     WrongPassword,
 )
 
 if TYPE_CHECKING:
     from alliance_desktop.services.clinic_session import ClinicSession
+    from alliance_desktop.services.schema_update import Progress
     from alliance_desktop.storage.engine import ClinicDatabase
     from alliance_desktop.storage.keys import KdfParams, KeyFile
 
@@ -52,10 +52,13 @@ class CheckedLogin:
 
 
 class ClinicAccess:
-    def __init__(self, paths: DataPaths, *, clock: Clock | None = None, kdf: KdfParams | None = None) -> None:
+    def __init__(self, paths: DataPaths, *, clock: Clock | None = None, kdf: KdfParams | None = None,
+                 schema_progress: Progress | None = None) -> None:
         self.paths = paths
         self.clock = clock or SystemClock()
         self._kdf = kdf
+        #: Told each step of a schema update that an unlock runs by itself (the command line prints them).
+        self.schema_progress = schema_progress
         self.failures = FailureLog(paths.unlock_failures)
 
     @property
@@ -290,36 +293,32 @@ class ClinicAccess:
         try:
             return open_database(self.paths.database, data_key)
         except OutdatedSchema as old:
-            self._backup_then_migrate(data_key, old.version)
+            self._update_schema(data_key, old.version, self.schema_progress)
             return open_database(self.paths.database, data_key)
 
-    def _backup_then_migrate(self, data_key: bytes, from_version: int) -> None:
-        from alliance_desktop.storage.engine import export_encrypted_copy, open_for_migration
-        from alliance_desktop.storage.migrate import upgrade_to_head
+    # -- an older database after an update of the app ---------------------------------
+    def schema_behind(self, login: CheckedLogin) -> int | None:
+        """The database's schema version when it is older than this build's (an update is due), else None.
 
-        db = open_for_migration(self.paths.database, data_key)
-        try:
-            self.paths.backups.mkdir(parents=True, exist_ok=True)
-            stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
-            target = _unused_path(self.paths.backups, f"before-migration-v{from_version}-{stamp}", ".db")
-            export_encrypted_copy(db, target, data_key)
-            upgrade_to_head(db)
-        except Exception as exc:
-            raise MigrationFailed() from exc
-        finally:
-            db.dispose()
+        Reads without writing. The login asks before opening, so that it can
+        show the update's progress and run it off the UI thread (``update_schema``).
+        """
+        from alliance_desktop.storage.engine import SCHEMA_VERSION, schema_version_of
 
+        version = schema_version_of(self.paths.database, login.data_key)
+        return version if version < SCHEMA_VERSION else None
 
-def _unused_path(folder: Path, stem: str, suffix: str) -> Path:
-    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... when that is taken.
+    def update_schema(self, login: CheckedLogin, progress: Progress | None = None) -> None:
+        """Bring an older database up to this build's schema (after a copy), reporting each step.
 
-    Pre-migration copies are named to the second: the live clinic migrated at a
-    login and an older backup restored within the same second must both keep
-    their copy (the export refuses to overwrite, and the restore would fail).
-    """
-    candidate = folder / f"{stem}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
+        Safe on a worker thread: it uses a connection of its own and closes it.
+        Nothing happens when the database is already current.
+        """
+        behind = self.schema_behind(login)
+        if behind is not None:
+            self._update_schema(login.data_key, behind, progress)
+
+    def _update_schema(self, data_key: bytes, from_version: int, progress: Progress | None) -> None:
+        from alliance_desktop.services.schema_update import update_schema
+
+        update_schema(self.paths, data_key, from_version, self.clock, progress)

@@ -18,6 +18,13 @@ What it is not: a source of truth. The database's ``clinic_name`` setting is;
 this file is rewritten whenever a login finds it missing or different. A
 missing, damaged or foreign file only means the kiosk opens the database
 before its first screen, as it did before the file existed.
+
+Why it names the schema version (in the associated data): the first login
+after an update of the app that changes the schema must update the database
+before anything opens it, with its progress on screen
+(``services.schema_update``). A label sealed by a build with another schema
+does not open, so that login takes the ordinary way in; the label is sealed
+again once the database is current.
 """
 
 from __future__ import annotations
@@ -34,9 +41,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from alliance_desktop.storage.atomic import atomic_write_bytes
+from alliance_desktop.storage.schema_version import SCHEMA_VERSION
 
 FORMAT = "alliance-desktop display label"
-VERSION = 1
+VERSION = 2
 _INFO = b"alliance-desktop display label v1"
 _NONCE_BYTES = 12
 #: A clinic name is short; anything much larger is not a label this code wrote.
@@ -47,10 +55,15 @@ def _key(data_key: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(data_key)
 
 
+def _bound_to(database_id: str) -> bytes:
+    """The associated data: this clinic, at this build's schema version."""
+    return f"{database_id}\nschema {SCHEMA_VERSION}".encode("ascii")
+
+
 def write_label(path: Path, data_key: bytes, database_id: str, name: str) -> None:
     """Seal ``name`` for the clinic ``database_id`` and replace the file atomically."""
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(_key(data_key)).encrypt(nonce, name.encode("utf-8"), database_id.encode("ascii"))
+    sealed = AESGCM(_key(data_key)).encrypt(nonce, name.encode("utf-8"), _bound_to(database_id))
     body = {"format": FORMAT, "version": VERSION,
             "nonce": base64.b64encode(nonce).decode("ascii"),
             "sealed": base64.b64encode(sealed).decode("ascii")}
@@ -73,7 +86,7 @@ def read_label(path: Path, data_key: bytes, database_id: str) -> str | None:
         sealed = base64.b64decode(body["sealed"], validate=True)
         if len(nonce) != _NONCE_BYTES:
             return None
-        plain = AESGCM(_key(data_key)).decrypt(nonce, sealed, database_id.encode("ascii"))
+        plain = AESGCM(_key(data_key)).decrypt(nonce, sealed, _bound_to(database_id))
         return plain.decode("utf-8")
     except (ValueError, KeyError, TypeError, binascii.Error, InvalidTag, UnicodeError):
         return None

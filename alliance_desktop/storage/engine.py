@@ -39,13 +39,9 @@ from alliance_desktop.storage.errors import (
     NotOurDatabase,
 )
 from alliance_desktop.storage.failures import storage_failures
+from alliance_desktop.storage.schema_version import APPLICATION_ID, SCHEMA_VERSION
 from alliance_desktop.storage.self_test import assert_safe
 
-#: ``PRAGMA application_id`` of every Alliance Desktop database ("ADK1").
-APPLICATION_ID = 0x41444B31
-#: Schema version this build writes; kept in ``PRAGMA user_version``.
-#: Raised by every migration (see migrations/versions).
-SCHEMA_VERSION = 3
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 

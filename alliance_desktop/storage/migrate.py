@@ -19,6 +19,7 @@ the file is compacted with ``VACUUM`` after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,11 @@ MIGRATION_CACHE_KIB = 256 * 1024
 VACUUM_FREE_SHARE = 0.25
 
 
-def upgrade_to_head(db: ClinicDatabase) -> None:
-    """Apply every pending revision in one transaction and record the schema version."""
+def upgrade_to_head(db: ClinicDatabase, *, before_compacting: Callable[[], None] | None = None) -> None:
+    """Apply every pending revision in one transaction and record the schema version.
+
+    ``before_compacting()`` is called after the commit when the file is about to be compacted.
+    """
     version = head_schema_version()
     if version != SCHEMA_VERSION:
         raise RuntimeError(f"migrations produce schema {version}, code expects {SCHEMA_VERSION}")
@@ -66,10 +70,11 @@ def upgrade_to_head(db: ClinicDatabase) -> None:
     def stamp_version(conn: sa.Connection) -> None:
         conn.exec_driver_sql(f"PRAGMA user_version = {version}")
 
-    migrate_to(db, "head", stamp_version)
+    migrate_to(db, "head", stamp_version, before_compacting=before_compacting)
 
 
-def migrate_to(db: ClinicDatabase, revision: str, on_migrated: Any = None) -> None:
+def migrate_to(db: ClinicDatabase, revision: str, on_migrated: Any = None, *,
+               before_compacting: Callable[[], None] | None = None) -> None:
     """Upgrade (or, with a revision below the current one, downgrade) to ``revision`` in one transaction.
 
     ``upgrade_to_head`` is the app's way in; tests also build older schemas with it.
@@ -90,7 +95,7 @@ def migrate_to(db: ClinicDatabase, revision: str, on_migrated: Any = None) -> No
                     command.upgrade(cfg, revision)
                 else:
                     command.downgrade(cfg, revision)
-            _vacuum_if_sparse(raw)
+            _vacuum_if_sparse(raw, before_compacting)
         finally:
             conn.invalidate()  # closed, never pooled: it carries the migration's settings
 
@@ -112,11 +117,13 @@ def _is_ahead(revision: str, current: str) -> bool:
     return any(r.revision == current for r in script.iterate_revisions(revision, "base"))
 
 
-def _vacuum_if_sparse(raw: Any) -> None:
+def _vacuum_if_sparse(raw: Any, before: Callable[[], None] | None = None) -> None:
     """Give the pages of rebuilt tables back to the file system (only when a revision freed many)."""
     free = int(raw.execute("PRAGMA freelist_count").fetchone()[0])
     total = int(raw.execute("PRAGMA page_count").fetchone()[0])
     if total and free / total > VACUUM_FREE_SHARE:
+        if before is not None:
+            before()
         try:
             raw.execute("VACUUM")
         except sqlcipher.Error:

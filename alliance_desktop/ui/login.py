@@ -38,6 +38,7 @@ from alliance_desktop.ui.messages import staff_message
 if TYPE_CHECKING:
     from alliance_desktop.services.access import CheckedLogin, ClinicAccess
     from alliance_desktop.ui.password_dialogs import RecoveryDialog
+    from alliance_desktop.ui.schema_update_dialog import SchemaUpdateDialog
     from alliance_desktop.services.clinic_session import ClinicSession
 
 COUNTDOWN_TICK_MS = 500
@@ -48,25 +49,34 @@ _RESTORABLE = (DamagedDatabase, EmptyDatabaseFile)
 
 @dataclass(frozen=True, slots=True)
 class LoginAttempt:
-    """A right password: an open session, or (kiosk first) the checked login and the sealed clinic name."""
+    """A right password: an open session; or (kiosk first) the checked login and the sealed clinic name;
+    or (``update_from``) the checked login of a database that needs a schema update before it opens."""
 
     checked: CheckedLogin
     session: ClinicSession | None
     clinic_name: str = ""
+    update_from: int | None = None
 
 
-def log_in(access: ClinicAccess, username: str, password: str, *, kiosk_first: bool = False) -> LoginAttempt:
+def log_in(access: ClinicAccess, username: str, password: str, *, kiosk_first: bool = False,
+           update_inline: bool = True) -> LoginAttempt:
     """Check the password, then open the database, unless a kiosk can paint its welcome screen first.
 
     With ``kiosk_first`` and a sealed copy of the clinic's name at hand, the
     database stays closed: the shell shows the kiosk and opens it after the
-    first paint (``ShellController.kiosk_before_open``). Raises what
-    ``ClinicAccess.unlock`` raises.
+    first paint (``ShellController.kiosk_before_open``). A database older than
+    this build is updated inside the open, unless ``update_inline`` is False:
+    then the attempt says so (``update_from``) and the caller runs the update
+    with its progress on screen. Raises what ``ClinicAccess.unlock`` raises.
     """
     checked = access.check_password(username, password)
     name = access.sealed_clinic_name(checked) if kiosk_first else None
     if name is not None:
         return LoginAttempt(checked, None, name)
+    if not update_inline:
+        behind = access.schema_behind(checked)
+        if behind is not None:
+            return LoginAttempt(checked, None, update_from=behind)
     return LoginAttempt(checked, access.open_checked(checked))
 
 
@@ -99,6 +109,7 @@ class LoginWindow(QWidget):
         self._access = access
         self._kiosk_first = kiosk_first
         self._recovery: RecoveryDialog | None = None
+        self._update_dialog: SchemaUpdateDialog | None = None
         self.setWindowTitle("Alliance Desktop — log in")
         self.setMinimumWidth(600)
 
@@ -184,9 +195,9 @@ class LoginWindow(QWidget):
         self._show_error("")
         self.notice.hide()
         try:
-            with busy(self.login_button, self.username, self.password, self.forgot_button):
+            with busy(*self._inputs()):
                 attempt = log_in(self._access, self.username.text(), self.password.text(),
-                                 kiosk_first=self._kiosk_first)
+                                 kiosk_first=self._kiosk_first, update_inline=False)
         except UnlockBackoff:
             self._tick()
             return
@@ -198,16 +209,68 @@ class LoginWindow(QWidget):
             return
         except (StorageError, ServiceError) as problem:
             self.password.clear()
-            if isinstance(problem, _RESTORABLE):  # not fixable by retyping: offer the restore
-                self.damaged.emit(staff_message(problem))
-                return
-            self._show_error(staff_message(problem))
+            self._refused(problem)
             return
         self.password.clear()
-        if attempt.session is not None:
+        if attempt.update_from is not None:
+            self._update_then_open(attempt.checked, attempt.update_from)
+        elif attempt.session is not None:
             self.unlocked.emit(attempt.session)
         else:
             self.checkedForKiosk.emit(attempt.checked, attempt.clinic_name)
+
+    def _inputs(self) -> tuple[QWidget, ...]:
+        return self.login_button, self.username, self.password, self.forgot_button
+
+    def _refused(self, problem: Exception) -> None:
+        if isinstance(problem, _RESTORABLE):  # not fixable by retyping: offer the restore
+            self.damaged.emit(staff_message(problem))
+        else:
+            self._show_error(staff_message(problem))
+
+    # -- the first login after an update that changed the database's schema ---------------------
+    def _update_then_open(self, checked: CheckedLogin, from_version: int) -> None:
+        """Convert the database on a worker thread behind a progress window, then open it here."""
+        from alliance_desktop.services.schema_update import SCHEMA_VERSION
+        from alliance_desktop.ui.schema_update_dialog import SchemaUpdateDialog, StepRelay
+        from alliance_desktop.ui.tasks import run_task
+
+        dialog = SchemaUpdateDialog(from_version, SCHEMA_VERSION, parent=self)
+        relay = StepRelay(dialog)
+        relay.step.connect(dialog.show_step)
+        for widget in self._inputs():
+            widget.setEnabled(False)
+        self._update_dialog = dialog
+        dialog.open()
+
+        def done(_: object) -> None:
+            self._update_ended()
+            try:
+                with busy(*self._inputs()):
+                    session = self._access.open_checked(checked)
+            except (StorageError, ServiceError) as problem:
+                self._refused(problem)
+                return
+            self.unlocked.emit(session)
+
+        def failed(problem: Exception) -> None:
+            self._update_ended()
+            self._refused(problem)
+
+        run_task(self, lambda: self._access.update_schema(checked, relay.step.emit), done, failed)
+
+    def _update_ended(self) -> None:
+        dialog, self._update_dialog = self._update_dialog, None
+        if dialog is not None:
+            dialog.finish()
+            dialog.deleteLater()
+        for widget in self._inputs():
+            widget.setEnabled(True)
+        self._tick()
+
+    def update_dialog(self) -> SchemaUpdateDialog | None:
+        """The schema update's progress window while it is open (tests look at it)."""
+        return self._update_dialog
 
     def open_recovery(self) -> None:
         """Forgot password: the recovery key sets a new one and logs in."""

@@ -19,8 +19,10 @@ def make_shell(qtbot, fake_printer):
     """Build controller + windows for an access object; everything is closed after the test."""
     built: list[Shell] = []
 
-    def make(access, *, idle_timeout_ms: int = 0, banner: str = "", initial_user: str = "") -> Shell:
-        controller = ShellController(access, initial_user=initial_user, idle_timeout_ms=idle_timeout_ms)
+    def make(access, *, idle_timeout_ms: int = 0, banner: str = "", initial_user: str = "",
+             kiosk_on_login: bool = False) -> Shell:
+        controller = ShellController(access, initial_user=initial_user, idle_timeout_ms=idle_timeout_ms,
+                                     kiosk_on_login=kiosk_on_login)
         windows = ShellWindows(controller, ViewOptions(banner=banner, print_key=fake_printer))
         shell = Shell(controller, windows, fake_printer)
         built.append(shell)
