@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.stats import Metric
+from benchmarks.stats import Metric, PartlyMeasured
 
 Collector = Callable[[bool, str], list[Metric]]
 
@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, collect in _collectors():
         try:
             metrics += collect(args.quick, args.size)
+        except PartlyMeasured as part:
+            metrics += part.metrics
+            errors.append(f"{name}: {part.problem}")
         except Exception:  # a benchmark never fails the build; it reports
             errors.append(f"{name}: {traceback.format_exc(limit=3)}")
     print(f"machine: {platform.platform()}, python {platform.python_version()}, {platform.processor() or platform.machine()}")

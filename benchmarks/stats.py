@@ -37,6 +37,15 @@ class Metric:
         return data
 
 
+class PartlyMeasured(Exception):  # noqa: N818 - it is an outcome, not only an error
+    """A collector measured ``metrics`` before one part of it failed: keep those, report ``problem``."""
+
+    def __init__(self, metrics: list[Metric], problem: str) -> None:
+        super().__init__(problem)
+        self.metrics = metrics
+        self.problem = problem
+
+
 def repeat(fn: Callable[[], object], n: int, warmup: int = 1) -> list[float]:
     """Time ``fn`` n times after ``warmup`` untimed calls (perf_counter, seconds)."""
     for _ in range(warmup):

@@ -75,9 +75,11 @@ def update_schema(paths: DataPaths, data_key: bytes, from_version: int, clock: C
     try:
         _step(progress, 1)
         paths.backups.mkdir(parents=True, exist_ok=True)
+        for stale in paths.backups.glob("before-migration-*.db.partial"):  # an earlier update stopped mid-copy
+            stale.unlink(missing_ok=True)
         stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         copy = unused_path(paths.backups, f"before-migration-v{from_version}-{stamp}", ".db")
-        export_encrypted_copy(db, copy, data_key)
+        export_encrypted_copy(db, copy, data_key)  # named so only once whole
         _step(progress, 2)
         upgrade_to_head(db, before_compacting=lambda: _step(progress, 3))
     except Exception as exc:

@@ -24,7 +24,10 @@ after an update of the app that changes the schema must update the database
 before anything opens it, with its progress on screen
 (``services.schema_update``). A label sealed by a build with another schema
 does not open, so that login takes the ordinary way in; the label is sealed
-again once the database is current.
+again once the database is current. (It names the build's schema, not the
+file's: an older file put in place by hand, not by a restore, which updates
+what it restores, would still be updated, only after the kiosk's first
+paint, behind its welcome page.)
 """
 
 from __future__ import annotations

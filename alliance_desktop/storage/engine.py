@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from alliance_desktop.storage import audit
-from alliance_desktop.storage.atomic import FILE_MODE
+from alliance_desktop.storage.atomic import FILE_MODE, _fsync_folder
 from alliance_desktop.storage.errors import (
     DamagedDatabase,
     DatabaseMissing,
@@ -318,18 +318,26 @@ def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> 
     """Write a consistent encrypted copy of a live database (SQLCipher's ``sqlcipher_export``).
 
     Never a file copy: a live WAL database copied byte by byte can be torn.
-    The copy keeps the application id and schema version.
+    The copy keeps the application id and schema version. It is written under
+    ``target`` + ``.partial`` and renamed when whole, so a copy cut short (the
+    process killed, the disk full) never has the name of a finished one; a
+    ``.partial`` left over from such a time is replaced.
     """
     if target.exists():
         raise FileExistsError("backup target exists")
+    partial = target.with_name(target.name + ".partial")
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         app_id, version = read_identity(raw)
-        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(target),))
+        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(partial),))
         try:
             raw.execute("SELECT sqlcipher_export('backup')")
             raw.execute(f"PRAGMA backup.application_id = {app_id}")
             raw.execute(f"PRAGMA backup.user_version = {version}")
         finally:
             raw.execute("DETACH DATABASE backup")
+    os.replace(partial, target)
+    _fsync_folder(target.parent)

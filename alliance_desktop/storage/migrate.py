@@ -118,13 +118,16 @@ def _is_ahead(revision: str, current: str) -> bool:
 
 
 def _vacuum_if_sparse(raw: Any, before: Callable[[], None] | None = None) -> None:
-    """Give the pages of rebuilt tables back to the file system (only when a revision freed many)."""
-    free = int(raw.execute("PRAGMA freelist_count").fetchone()[0])
-    total = int(raw.execute("PRAGMA page_count").fetchone()[0])
-    if total and free / total > VACUUM_FREE_SHARE:
-        if before is not None:
-            before()
-        try:
+    """Give the pages of rebuilt tables back to the file system (only when a revision freed many).
+
+    After the commit: nothing here can undo or fail the migration, so a failure only leaves the file larger.
+    """
+    try:
+        free = int(raw.execute("PRAGMA freelist_count").fetchone()[0])
+        total = int(raw.execute("PRAGMA page_count").fetchone()[0])
+        if total and free / total > VACUUM_FREE_SHARE:
+            if before is not None:
+                before()
             raw.execute("VACUUM")
-        except sqlcipher.Error:
-            pass  # the migration is committed and whole; the file is only larger until a later VACUUM
+    except sqlcipher.Error:
+        pass  # the migration is committed and whole; the file is only larger until a later VACUUM

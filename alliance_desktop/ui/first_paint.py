@@ -10,6 +10,7 @@ right after that widget's first paint, so a caller that must come first
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -29,17 +30,23 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._run)  # after this paint has reached the screen
+            QTimer.singleShot(0, self, self._run)  # after this paint has reached the screen
         return False
 
     def _run(self) -> None:
         callbacks, self.callbacks = self.callbacks, []
         self.deleteLater()
         for callback in callbacks:
-            callback()
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - one failure must not skip the others (the lock-down, the database)
+                sys.excepthook(*sys.exc_info())
 
 
 def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
-    """Call ``callback`` once, from the event loop, after ``widget``'s next paint (in order with others)."""
+    """Call ``callback`` once, from the event loop, after ``widget``'s next paint (in order with others).
+
+    A callback given after that paint but before its queue ran joins the queue and runs with it.
+    """
     waiting = next((c for c in widget.children() if isinstance(c, _FirstPaint) and c.callbacks), None)
     (waiting or _FirstPaint(widget)).callbacks.append(callback)

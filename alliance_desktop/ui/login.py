@@ -236,7 +236,9 @@ class LoginWindow(QWidget):
         from alliance_desktop.ui.tasks import run_task
 
         dialog = SchemaUpdateDialog(from_version, SCHEMA_VERSION, parent=self)
-        relay = StepRelay(dialog)
+        # Not parented: the worker emits through it until the update returns, even if this window and
+        # its dialog are deleted meanwhile (the lambda below keeps it alive; see ui.tasks._Relay).
+        relay = StepRelay()
         relay.step.connect(dialog.show_step)
         for widget in self._inputs():
             widget.setEnabled(False)

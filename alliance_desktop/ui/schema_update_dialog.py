@@ -21,7 +21,10 @@ __all__ = ["SchemaUpdateDialog", "StepRelay", "elapsed_text"]
 
 
 class StepRelay(QObject):
-    """Carries steps from the worker thread to the dialog (a queued signal: it lives on the UI thread)."""
+    """Carries steps from the worker thread to the dialog (a queued signal: it lives on the UI thread).
+
+    Made without a parent and kept by the running job, so the worker never emits into a freed object.
+    """
 
     step = Signal(object)
 

@@ -42,9 +42,22 @@ def test_an_older_database_is_reported_then_updated_step_by_step(clinic):
     assert E.schema_version_of(clinic.paths.database, login.data_key) == E.SCHEMA_VERSION
     [copy] = clinic.paths.backups.glob("before-migration-v2-*.db")
     assert E.schema_version_of(copy, login.data_key) == 2  # the clinic as it was, kept
+    assert list(clinic.paths.backups.glob("*.partial")) == []  # the copy was renamed once whole
+    reported = len(steps)
     clinic.update_schema(login, steps.append)  # nothing left to do: no more steps
-    assert len(steps) <= len(STEPS)
+    assert len(steps) == reported
     clinic.open_checked(login).lock()
+
+
+def test_a_copy_cut_short_by_an_earlier_attempt_is_cleared_away(clinic):
+    make_schema_2(clinic)
+    clinic.paths.backups.mkdir(parents=True, exist_ok=True)
+    leftover = clinic.paths.backups / "before-migration-v2-20261201T080000Z.db.partial"
+    leftover.write_bytes(b"half a copy")
+    login = clinic.check_password(ADMIN_USER, ADMIN_PASSWORD)
+    clinic.update_schema(login)
+    assert not leftover.exists()
+    assert len(list(clinic.paths.backups.glob("before-migration-v2-*.db"))) == 1
 
 
 def test_a_current_database_needs_no_update(clinic):

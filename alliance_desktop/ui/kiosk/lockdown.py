@@ -1,8 +1,9 @@
 """What the kiosk itself can lock down (RELIABILITY.md row 27).
 
-Installed on the whole application while the kiosk runs, so it sees every
-event before any widget does: closing, quitting and context menus do nothing,
-and the shortcuts that would close, print, open, copy or paste are eaten.
+Installed on the whole application while the kiosk runs (from just after its
+first frame: ``KioskWindow.start`` says why), so it sees every event before
+any widget does: closing, quitting and context menus do nothing, and the
+shortcuts that would close, print, open, copy or paste are eaten.
 What the app cannot stop (Alt+Tab, Ctrl+Alt+Del, edge swipes, the OS
 switcher) is for the operating system's kiosk mode — see packaging/KIOSK.md.
 

@@ -106,8 +106,10 @@ class KioskWindow(QWidget):
         PySide build the Python types of everything that receives events (the
         style, the window, the input devices: about 600 enum members, ~10 ms
         on the project's VM) in front of the first frame. Nothing is open in
-        that frame's time: the welcome page has no text field, shortcut or
-        context menu, and ``closeEvent`` refuses to close the window by itself.
+        that frame's time: the first page (the welcome page, or "is this
+        yours?" when staff hand a questionnaire over) has no text field,
+        shortcut, context menu or drop target, and ``closeEvent`` refuses to
+        close the window by itself.
         The filters are engaged first of all the after-paint work (before the
         database opens), and at the latest after ``_LOCK_DOWN_LATEST_MS`` if no
         paint comes (a window that is never exposed).
@@ -117,7 +119,7 @@ class KioskWindow(QWidget):
         self.raise_()
         self.activateWindow()
         after_first_paint(self, self.lock_down)
-        QTimer.singleShot(_LOCK_DOWN_LATEST_MS, self.lock_down)
+        QTimer.singleShot(_LOCK_DOWN_LATEST_MS, self, self.lock_down)
 
     def lock_down(self) -> None:
         """Engage the lock-down filter and hide the pointer (idempotent; not once leaving has begun)."""
