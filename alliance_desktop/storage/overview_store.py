@@ -39,6 +39,9 @@ NO_COURSE_EFFECT = frozenset({
     "kiosk.started", "kiosk.code_issued", "kiosk.code_accepted", "kiosk.code_rejected", "kiosk.handed_over",
     "kiosk.abandoned", "kiosk.exit_pin_ok", "kiosk.exit_pin_failed", "kiosk.exit_pin_set",
     "kiosk.instruction_set", "kiosk.instruments_set", "kiosk.limits_set", "instruction.delivered",
+    # Copies out: a nightly backup or a clinic-wide export names no episode, and as an unknown
+    # writer it made the next overview recompute every course (2-3 s on the large demo).
+    "backup.created", "export.csv", "export.research", "export.fhir", "export.pdf", "export.access",
 })
 #: More entries than this since the last overview: recompute everything instead of resolving ids.
 MAX_ENTRIES = 20_000

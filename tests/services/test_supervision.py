@@ -73,6 +73,30 @@ def test_a_write_the_overview_cannot_place_recomputes_everything(clinic, seeded)
         sue.lock()
 
 
+def test_a_backup_or_an_export_does_not_make_the_next_overview_recompute(clinic, session, seeded, tmp_path):
+    """Copies out change no course: the morning's first overview after a nightly backup stays quick."""
+    from alliance_desktop.core.export_model import ExportScope
+    from alliance_desktop.services import backup, export_data
+    from alliance_desktop.storage.tables import AuditEvent
+
+    sue = login(clinic, "sue")
+    try:
+        before = clinic_overview(sue)
+        backup.create_backup(session, tmp_path / "nightly.adkbackup")
+        for kind in sorted(export_data.EXPORT_KINDS):
+            with export_data.course_export(sue, ExportScope("clinic"), kind=kind) as episodes:
+                list(episodes)
+        assert clinic_overview(sue) == before
+        with sue.read() as s:
+            actions = s.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(6)).all()
+            details = s.scalar(sa.select(AuditEvent.details).where(AuditEvent.action == "overview.viewed")
+                               .order_by(AuditEvent.seq.desc()).limit(1))
+        assert {"backup.created", "export.csv", "export.fhir", "export.research"} <= set(actions)
+        assert details["recomputed"] == 0
+    finally:
+        sue.lock()
+
+
 def test_only_supervisors_open_the_overview(clinic, session, seeded):
     t = login(clinic, "tara")
     try:
