@@ -206,9 +206,14 @@ class ClinicAccess:
             raise WrongPassword() from None
         return CheckedLogin(normalize_username(username), data_key, keyfile.database_id)
 
-    def open_checked(self, login: CheckedLogin) -> ClinicSession:
-        """The second half of :meth:`unlock`: open (or migrate) the database and start the session."""
-        return self._open_session(login.username, login.data_key, "login")
+    def open_checked(self, login: CheckedLogin, *, update_inline: bool = True) -> ClinicSession:
+        """The second half of :meth:`unlock`: open (or migrate) the database and start the session.
+
+        With ``update_inline`` False a database older than this build is left
+        as it is and ``SchemaUpdateDue`` raised, so the caller can run
+        :meth:`update_schema` with its progress on screen, off the UI thread.
+        """
+        return self._open_session(login.username, login.data_key, "login", update_inline)
 
     def sealed_clinic_name(self, login: CheckedLogin) -> str | None:
         """The clinic's name as last sealed beside the database, or None (then open the database to know it)."""
@@ -246,13 +251,14 @@ class ClinicAccess:
                        details={"via": "recovery_key"})
         return session
 
-    def _open_session(self, username: str, data_key: bytes, action: str) -> ClinicSession:
+    def _open_session(self, username: str, data_key: bytes, action: str,
+                      update_inline: bool = True) -> ClinicSession:
         from alliance_desktop.services.clinic_session import ClinicSession
         from alliance_desktop.storage import audit, repositories
 
         from alliance_desktop.services import audit_integrity
 
-        db = self._open_or_migrate(data_key)
+        db = self._open_or_migrate(data_key, update_inline)
         now = self.clock.now()
         try:
             # Before this login writes anything: is the audit log as it was left? (RELIABILITY row 36)
@@ -287,12 +293,16 @@ class ClinicAccess:
         except (OSError, DamagedKeyFile):
             pass  # only the kiosk's first paint waits for the database then; nothing is lost
 
-    def _open_or_migrate(self, data_key: bytes) -> ClinicDatabase:
+    def _open_or_migrate(self, data_key: bytes, update_inline: bool = True) -> ClinicDatabase:
         from alliance_desktop.storage.engine import OutdatedSchema, open_database
 
         try:
             return open_database(self.paths.database, data_key)
         except OutdatedSchema as old:
+            if not update_inline:
+                from alliance_desktop.services.schema_update import SchemaUpdateDue
+
+                raise SchemaUpdateDue(old.version) from None
             self._update_schema(data_key, old.version, self.schema_progress)
             return open_database(self.paths.database, data_key)
 
@@ -300,8 +310,7 @@ class ClinicAccess:
     def schema_behind(self, login: CheckedLogin) -> int | None:
         """The database's schema version when it is older than this build's (an update is due), else None.
 
-        Reads without writing. The login asks before opening, so that it can
-        show the update's progress and run it off the UI thread (``update_schema``).
+        Reads without writing (the login learns it from ``open_checked`` instead, in the same open).
         """
         from alliance_desktop.storage.engine import SCHEMA_VERSION, schema_version_of
 

@@ -4,9 +4,10 @@ Why it is its own step: an update of the app can change the schema (revision
 0003 halved the size of every UUID), and on a large clinic converting it
 takes minutes (the 920 MB demo clinic: a pre-update copy 18 s, the rebuild
 65 s, compacting 15 s). Done inside the login, on the UI thread, the window
-would look frozen for all of that. The login asks ``ClinicAccess.schema_behind``
-first; when the answer is a version, the window shows what is happening and
-runs ``update_schema`` on a worker thread (``ui.tasks``), reporting each step.
+would look frozen for all of that. The login opens with
+``ClinicAccess.open_checked(update_inline=False)``; on ``SchemaUpdateDue`` the
+window shows what is happening and runs ``update_schema`` on a worker thread
+(``ui.tasks``), reporting each step, then opens again.
 
 What makes it safe: the steps are those of every migration (DESIGN.md §4).
 A consistent encrypted copy of the database as it is goes into the backups
@@ -27,7 +28,7 @@ from alliance_desktop.core.clock import Clock
 from alliance_desktop.services.errors import MigrationFailed
 from alliance_desktop.storage.schema_version import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "STEPS", "UpdateStep", "update_schema"]
+__all__ = ["SCHEMA_VERSION", "STEPS", "SchemaUpdateDue", "UpdateStep", "update_schema"]
 
 #: What each step does, as the person waiting reads it.
 STEPS = (
@@ -52,6 +53,14 @@ class UpdateStep:
 Progress = Callable[[UpdateStep], None]
 
 
+class SchemaUpdateDue(Exception):  # noqa: N818 - an outcome the login acts on, not a failure
+    """The database is at schema ``version``, older than this build's, and was left unopened."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema version {version} < {SCHEMA_VERSION}")
+        self.version = version
+
+
 def _step(progress: Progress | None, number: int) -> None:
     """Tell ``progress`` that step ``number`` begins. Only shown: whatever it raises cannot stop the update."""
     if progress is None:
@@ -68,14 +77,14 @@ def update_schema(paths: DataPaths, data_key: bytes, from_version: int, clock: C
 
     Raises ``MigrationFailed`` (the database as it was, the copy kept) when any step fails.
     """
-    from alliance_desktop.storage.engine import export_encrypted_copy, open_for_migration
+    from alliance_desktop.storage.engine import PARTIAL_SUFFIX, export_encrypted_copy, open_for_migration
     from alliance_desktop.storage.migrate import upgrade_to_head
 
     db = open_for_migration(paths.database, data_key)
     try:
         _step(progress, 1)
         paths.backups.mkdir(parents=True, exist_ok=True)
-        for stale in paths.backups.glob("before-migration-*.db.partial"):  # an earlier update stopped mid-copy
+        for stale in paths.backups.glob(f"before-migration-*.db{PARTIAL_SUFFIX}"):  # an earlier update stopped mid-copy
             stale.unlink(missing_ok=True)
         stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         copy = unused_path(paths.backups, f"before-migration-v{from_version}-{stamp}", ".db")

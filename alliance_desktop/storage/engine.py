@@ -314,6 +314,10 @@ def create_database(path: Path, data_key: bytes) -> ClinicDatabase:
     return ClinicDatabase(path, _make_engine(path, data_key, on_connect))
 
 
+#: What ``export_encrypted_copy`` adds to its target's name until the copy is whole.
+PARTIAL_SUFFIX = ".partial"
+
+
 def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> None:
     """Write a consistent encrypted copy of a live database (SQLCipher's ``sqlcipher_export``).
 
@@ -325,7 +329,7 @@ def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> 
     """
     if target.exists():
         raise FileExistsError("backup target exists")
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     for leftover in (partial, Path(f"{partial}-journal")):
         leftover.unlink(missing_ok=True)
     with db.engine.connect() as conn:

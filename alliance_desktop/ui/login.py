@@ -69,15 +69,16 @@ def log_in(access: ClinicAccess, username: str, password: str, *, kiosk_first: b
     then the attempt says so (``update_from``) and the caller runs the update
     with its progress on screen. Raises what ``ClinicAccess.unlock`` raises.
     """
+    from alliance_desktop.services.schema_update import SchemaUpdateDue
+
     checked = access.check_password(username, password)
     name = access.sealed_clinic_name(checked) if kiosk_first else None
     if name is not None:
         return LoginAttempt(checked, None, name)
-    if not update_inline:
-        behind = access.schema_behind(checked)
-        if behind is not None:
-            return LoginAttempt(checked, None, update_from=behind)
-    return LoginAttempt(checked, access.open_checked(checked))
+    try:
+        return LoginAttempt(checked, access.open_checked(checked, update_inline=update_inline))
+    except SchemaUpdateDue as due:
+        return LoginAttempt(checked, None, update_from=due.version)
 
 
 def backoff_text(seconds: float) -> str:

@@ -7,17 +7,13 @@ import subprocess
 import sys
 
 import pytest
-import sqlalchemy as sa
 
 from alliance_desktop.services.errors import MigrationFailed
 from alliance_desktop.services.schema_update import STEPS, UpdateStep
 from alliance_desktop.storage import engine as E
 from alliance_desktop.storage.migrate import migrate_to
+from tests.services.test_restore_older_schema import _stamp_2
 from tests.support import ADMIN_PASSWORD, ADMIN_USER
-
-
-def _stamp_2(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("PRAGMA user_version = 2")
 
 
 def make_schema_2(access) -> None:
@@ -108,3 +104,16 @@ def test_the_command_line_says_it_is_updating_the_database(clinic, tmp_path):
     assert "updating the clinic database for this version. Step 1 of 3" in done.stderr
     assert "Step 2 of 3: converting the database to the new version" in done.stderr
     assert out.exists()
+
+
+def test_an_open_that_may_not_update_says_so_and_leaves_the_database_as_it_was(clinic):
+    """The login window's way in: one open tells it an update is due, without starting one."""
+    from alliance_desktop.services.schema_update import SchemaUpdateDue
+
+    make_schema_2(clinic)
+    login = clinic.check_password(ADMIN_USER, ADMIN_PASSWORD)
+    with pytest.raises(SchemaUpdateDue) as due:
+        clinic.open_checked(login, update_inline=False)
+    assert due.value.version == 2
+    assert clinic.schema_behind(login) == 2
+    assert not clinic.paths.backups.exists() or not list(clinic.paths.backups.iterdir())
