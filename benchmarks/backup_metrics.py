@@ -6,8 +6,8 @@
     the same snapshot, then ``cipher_integrity_check``, row counts and the
     body MAC of the copy, the trailer appended and read back, rename
     (storage/backup.py). Target for the large demo: under 10 s (issue 6);
-    measured 26 s on 2 cores (55 s before the parallel pipeline), of which
-    the backup-API copy alone is ~14 s of crypto on one core.
+    8.3-9.6 s on 2 cores (55 s before the parallel pipeline, 16 s before
+    the page layout of storage/cipher_layout.py).
 ``backup.restore_verify_s``
     Every check of a restore without the swap (``prepare_restore`` then
     ``discard``): extraction with the MAC, key, identity, page HMACs beside
@@ -66,7 +66,7 @@ def collect(quick: bool, size: str = "small") -> list[Metric]:
     from alliance_desktop.storage.keys import KdfParams
 
     size = "small" if quick else size
-    runs = 1 if quick or size == "large" else 3
+    runs = 1 if quick else 3  # three on the large demo too: one sample of ~9 s says little on a drifting VM
     backup_s: list[float] = []
     verify_s: list[float] = []
     restore_s: list[float] = []

@@ -193,10 +193,14 @@ def long_audit_log(repeats: int, workdir: Path, entries: int) -> list[Metric]:
 def raw_commit(repeats: int, workdir: Path) -> list[Metric]:
     from sqlcipher3 import dbapi2 as sqlcipher
 
+    from alliance_desktop.storage.cipher_layout import CURRENT
+
     path = workdir / "raw.db"
     con = sqlcipher.connect(str(path), isolation_level=None)
     con.execute("PRAGMA cipher_log_level = NONE")
     con.execute(f"PRAGMA key = \"x'{os.urandom(32).hex()}'\"")
+    for pragma in CURRENT.pragmas():  # the page layout the app writes (storage/cipher_layout.py)
+        con.execute(pragma)
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = FULL")
     con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)")

@@ -17,6 +17,10 @@ from alliance_desktop.core.clock import FakeClock  # noqa: E402
 from tests.support import ADMIN_PASSWORD, ADMIN_USER, CLINIC_NAME, FAST_KDF  # noqa: E402
 
 load_pyside()  # as the entry point does: the suite runs without PySide's import hook, as the app does
+# Before any test can open a connection of its own (sqlite_runtime: no connection may be open then).
+from alliance_desktop.storage.sqlite_runtime import prepare as _prepare_sqlite  # noqa: E402
+
+_prepare_sqlite()
 
 
 @pytest.fixture

@@ -60,6 +60,8 @@ class ClinicAccess:
         #: Told each step of a schema update that an unlock runs by itself (the command line prints them).
         self.schema_progress = schema_progress
         self.failures = FailureLog(paths.unlock_failures)
+        #: An older page layout is rewritten at most once per run: if that fails, the clinic opens as it is.
+        self._layout_update_tried = False
 
     @property
     def kdf(self) -> KdfParams:
@@ -296,26 +298,32 @@ class ClinicAccess:
     def _open_or_migrate(self, data_key: bytes, update_inline: bool = True) -> ClinicDatabase:
         from alliance_desktop.storage.engine import OutdatedSchema, open_database
 
+        from alliance_desktop.services.schema_update import SCHEMA_VERSION, SchemaUpdateDue
+
         try:
-            return open_database(self.paths.database, data_key)
+            db = open_database(self.paths.database, data_key)
         except OutdatedSchema as old:
             if not update_inline:
-                from alliance_desktop.services.schema_update import SchemaUpdateDue
-
                 raise SchemaUpdateDue(old.version) from None
             self._update_schema(data_key, old.version, self.schema_progress)
             return open_database(self.paths.database, data_key)
+        if not db.layout_current and not update_inline and not self._layout_update_tried:
+            # Works as it is; rewritten in the faster layout while the login shows progress (storage/relayout.py).
+            db.dispose()
+            raise SchemaUpdateDue(SCHEMA_VERSION)
+        return db
 
     # -- an older database after an update of the app ---------------------------------
     def schema_behind(self, login: CheckedLogin) -> int | None:
-        """The database's schema version when it is older than this build's (an update is due), else None.
+        """The database's schema version when this build must update it first, else None.
 
-        Reads without writing (the login learns it from ``open_checked`` instead, in the same open).
+        An update is due for an older schema version or an older page layout
+        (storage/cipher_layout.py). Reads without writing (the login learns
+        it from ``open_checked`` instead, in the same open).
         """
-        from alliance_desktop.storage.engine import SCHEMA_VERSION, schema_version_of
+        from alliance_desktop.storage.engine import update_due
 
-        version = schema_version_of(self.paths.database, login.data_key)
-        return version if version < SCHEMA_VERSION else None
+        return update_due(self.paths.database, login.data_key)
 
     def update_schema(self, login: CheckedLogin, progress: Progress | None = None) -> None:
         """Bring an older database up to this build's schema (after a copy), reporting each step.
@@ -330,4 +338,5 @@ class ClinicAccess:
     def _update_schema(self, data_key: bytes, from_version: int, progress: Progress | None) -> None:
         from alliance_desktop.services.schema_update import update_schema
 
+        self._layout_update_tried = True
         update_schema(self.paths, data_key, from_version, self.clock, progress)

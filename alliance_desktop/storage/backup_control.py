@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from alliance_desktop.storage.cipher_layout import CipherLayout
 from alliance_desktop.storage.engine import BUSY_TIMEOUT_MS, _connect, _key
 
 _log = logging.getLogger("alliance_desktop.storage.backup")
@@ -88,15 +89,16 @@ def interrupt_until_done(cons: list[Any], futures: list[Future[Any]]) -> None:
         pending = list(not_done)
 
 
-def open_existing(path: Path, data_key: bytes) -> Any:
+def open_existing(path: Path, data_key: bytes, layout: CipherLayout) -> Any:
     """``_raw_connect`` for a file that must already exist (``mode=rw``): a missing file is an error, never created.
 
     The backup's scratch file is opened this way, so a stage that opens it
     after it was removed cannot leave an empty file in the target folder.
+    Its ``layout`` is the live database's: the backup API copies pages as they are.
     """
     con = _connect(path, must_exist=True)
     try:
-        _key(con, data_key)  # driver errors as they come: the caller says what they mean for the copy
+        _key(con, data_key, layout)  # driver errors as they come: the caller says what they mean for the copy
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except BaseException:
         con.close()
@@ -162,11 +164,11 @@ class Stop:
         with self._lock:
             self._cons = [c for c in self._cons if cons and c not in cons]
 
-    def open(self, path: Path, data_key: bytes) -> Any:
+    def open(self, path: Path, data_key: bytes, layout: CipherLayout) -> Any:
         """A watched connection to the existing ``path``; ``Stopped`` instead once the backup was called off."""
         with self._lock:
             self.check()
-            con = open_existing(path, data_key)
+            con = open_existing(path, data_key, layout)
             self._cons.append(con)
         return con
 

@@ -6,7 +6,7 @@ database it carries the clinic's key file: the user wraps and the recovery wrap
 are AES-GCM ciphertexts already, so carrying them reveals nothing, and they
 let the recovery key (or a password as of the backup) unwrap the data key.
 
-Layout, versions 2 and 3 (3 is written now; all integers big-endian)::
+Layout, versions 2 to 4 (4 is written now; all integers big-endian)::
 
     offset      size  field
     0           B     body: the SQLCipher database file, encrypted with the data key
@@ -14,7 +14,7 @@ Layout, versions 2 and 3 (3 is written now; all integers big-endian)::
     B+H         32    SHA-256 of the header bytes
     B+H+32      8     body length B
     B+H+40      4     header length H (at most 4 MiB)
-    B+H+44      2     format version (3; 2 in older files)
+    B+H+44      2     format version (4; 2 or 3 in older files)
     B+H+46      16    magic  b"ALLIANCE-BACKUP\\n"
     B+H+62      32    HMAC-SHA256 over bytes [0, B+H+62), keyed from the data key
     B+H+94      8     end marker b"ADK-END\\n"
@@ -27,6 +27,12 @@ trailer says which digest a restore recomputes (``table_digest.scheme_for``);
 it is covered by the MAC, so nobody without the key can make a restore
 check a file against the other kind. Files of versions 1 and 2 keep their
 digest text and are verified exactly as before.
+
+Version 4 is version 3 whose body may be in the current page layout
+(storage/cipher_layout.py: 16 KiB pages, HMAC-SHA256); a restore finds the
+layout by trying the known ones. The number went up so that a build from
+before that layout says "made by a newer Alliance Desktop" instead of calling
+a body it cannot read damaged.
 
 Why the body comes first (version 2): the backup is made *in place*. The
 online-backup copy is written straight into a scratch file in the target
@@ -52,7 +58,7 @@ Layout, version 1 (still read, no longer written)::
 
 Either file is exactly 102+H+B bytes long, so a truncated or extended file is
 refused before anything else is read. A file is recognised as version 1 by
-the magic at its start, as version 2 or 3 by the magic and end marker at its end
+the magic at its start, as version 2 to 4 by the magic and end marker at its end
 (a SQLCipher file starts with 16 random salt bytes, never with the magic).
 A version 2 file cut inside its header is still told apart by the header's
 start (damaged); one that lost its whole trailer looks like any other file,
@@ -96,9 +102,10 @@ from alliance_desktop.storage.errors import StorageError
 
 MAGIC = b"ALLIANCE-BACKUP\n"
 END_MARKER = b"ADK-END\n"
-FORMAT_VERSION = 3
-#: Versions with the trailer layout (body first); 3 differs from 2 only in its table digests (storage.digest_text).
-_TRAILER_VERSIONS = frozenset({2, 3})
+FORMAT_VERSION = 4
+#: Versions with the trailer layout (body first); 3 differs from 2 only in its table digests (storage.digest_text),
+#: 4 from 3 only in the page layouts its body may have.
+_TRAILER_VERSIONS = frozenset({2, 3, 4})
 FORMAT_NAME = "alliance-desktop-backup"
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 CHUNK = 1024 * 1024

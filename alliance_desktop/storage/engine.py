@@ -29,8 +29,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from alliance_desktop.storage import audit
+from alliance_desktop.storage import audit, sqlite_runtime
 from alliance_desktop.storage.atomic import FILE_MODE, _fsync_folder
+from alliance_desktop.storage.cipher_layout import CURRENT, KNOWN, CipherLayout, layout_of
 from alliance_desktop.storage.errors import (
     DamagedDatabase,
     DatabaseMissing,
@@ -43,6 +44,8 @@ from alliance_desktop.storage.schema_version import APPLICATION_ID, SCHEMA_VERSI
 from alliance_desktop.storage.self_test import assert_safe
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+#: "file is not a database": what SQLCipher says when page 1 does not authenticate (wrong key or layout).
+SQLITE_NOTADB = 26
 BUSY_TIMEOUT_MS = 10_000
 
 _PRAGMAS = (
@@ -64,30 +67,45 @@ def _key_pragma(data_key: bytes) -> str:
 
 
 def _connect(path: Path, *, must_exist: bool = False) -> Any:
-    """A sqlcipher3 connection, not keyed yet; ``must_exist`` opens with ``mode=rw``, so a missing file is an error."""
+    """A sqlcipher3 connection, not keyed yet; ``must_exist`` opens with ``mode=rw``, so a missing file is an error.
+
+    Every connection of the app is made here, so the process-wide SQLite
+    settings (``sqlite_runtime.prepare``) are made before the first one opens.
+    """
+    sqlite_runtime.prepare()
     if must_exist:
         return sqlcipher.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
                                  isolation_level=None)
     return sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
 
 
-def _key(con: Any, data_key: bytes) -> None:
-    """Key a new connection and read page 1 (a wrong key or a foreign file fails here, as a driver error)."""
+def _key(con: Any, data_key: bytes, layout: CipherLayout = CURRENT) -> None:
+    """Key a new connection with ``layout`` and read page 1 (a wrong key, layout or a foreign file fails here)."""
     con.execute("PRAGMA cipher_log_level = NONE")
     con.execute(_key_pragma(data_key))
+    for pragma in layout.pragmas():
+        con.execute(pragma)
     con.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
-def _raw_connect(path: Path, data_key: bytes) -> Any:
-    """Connect and key; raise DamagedDatabase if the key does not open page 1."""
-    con = _connect(path)
-    try:
-        _key(con, data_key)
-    except sqlcipher.DatabaseError:
-        con.close()
-        raise DamagedDatabase() from None
-    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return con
+def _raw_connect(path: Path, data_key: bytes, layout: CipherLayout | None = None) -> Any:
+    """Connect and key; raise DamagedDatabase if the key does not open page 1.
+
+    Without ``layout`` every known layout is tried, the current one first
+    (storage/cipher_layout.py); a new, empty file gets the current one.
+    """
+    for candidate in (layout,) if layout is not None else KNOWN:
+        con = _connect(path)
+        try:
+            _key(con, data_key, candidate)
+        except sqlcipher.DatabaseError as exc:
+            con.close()
+            if getattr(exc, "sqlite_errorcode", None) == SQLITE_NOTADB:
+                continue  # page 1 did not authenticate: another layout (or the wrong key, a foreign file)
+            raise DamagedDatabase() from None
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return con
+    raise DamagedDatabase()
 
 
 def check_file_before_open(path: Path) -> None:
@@ -148,9 +166,12 @@ class OutdatedSchema(Exception):
 class ClinicDatabase:
     """An open clinic database: an engine plus read and write units of work."""
 
-    def __init__(self, path: Path, engine: sa.Engine) -> None:
+    def __init__(self, path: Path, engine: sa.Engine, layout_current: bool = True) -> None:
         self.path = path
         self.engine = engine
+        #: False for a file in an older page layout: it works, and the login's update rewrites it
+        #: (storage/cipher_layout.py, storage/relayout.py).
+        self.layout_current = layout_current
         self._write_engine = engine.execution_options(begin_immediate=True)
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
@@ -259,6 +280,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
     try:
         app_id, version = read_identity(probe)
         check_whole_pages(path, probe)
+        layout_current = layout_of(probe) == CURRENT
     finally:
         probe.close()
     verify_identity(app_id, version)
@@ -269,7 +291,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
         verify_identity(*read_identity(con))
         _apply_pragmas(con)
 
-    return ClinicDatabase(path, _make_engine(path, data_key, on_connect))
+    return ClinicDatabase(path, _make_engine(path, data_key, on_connect), layout_current)
 
 
 def open_for_migration(path: Path, data_key: bytes) -> ClinicDatabase:
@@ -279,15 +301,31 @@ def open_for_migration(path: Path, data_key: bytes) -> ClinicDatabase:
 
 def schema_version_of(path: Path, data_key: bytes) -> int:
     """Read the schema version without writing (for the migration decision)."""
+    return _version_and_layout(path, data_key)[0]
+
+
+def update_due(path: Path, data_key: bytes) -> int | None:
+    """The schema version of a database this build updates at the login (older schema or page layout), else None.
+
+    Reads without writing. Only an older schema must be updated before the
+    database can be used; an older page layout (storage/cipher_layout.py) is
+    rewritten when it can be, and works as it is until then.
+    """
+    version, layout = _version_and_layout(path, data_key)
+    return version if version < SCHEMA_VERSION or layout != CURRENT else None
+
+
+def _version_and_layout(path: Path, data_key: bytes) -> tuple[int, CipherLayout]:
     check_file_before_open(path)
     con = _raw_connect(path, data_key)
     try:
         app_id, version = read_identity(con)
+        layout = layout_of(con)
     finally:
         con.close()
     if app_id != APPLICATION_ID:
         raise NotOurDatabase()
-    return version
+    return version, layout
 
 
 def create_database(path: Path, data_key: bytes) -> ClinicDatabase:
@@ -322,7 +360,8 @@ def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> 
     """Write a consistent encrypted copy of a live database (SQLCipher's ``sqlcipher_export``).
 
     Never a file copy: a live WAL database copied byte by byte can be torn.
-    The copy keeps the application id and schema version. It is written under
+    The copy keeps the application id, the schema version and the page
+    layout (the copy before an update must open in the build before it). It is written under
     ``target`` + ``.partial`` and renamed when whole, so a copy cut short (the
     process killed, the disk full) never has the name of a finished one; a
     ``.partial`` left over from such a time is replaced.
@@ -332,12 +371,16 @@ def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> 
     partial = target.with_name(target.name + PARTIAL_SUFFIX)
     for leftover in (partial, Path(f"{partial}-journal")):
         leftover.unlink(missing_ok=True)
+    # Owner-only from the start, as the database itself (SQLite would create it with the umask's mode).
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         app_id, version = read_identity(raw)
         raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(partial),))
         try:
+            for pragma in layout_of(raw).pragmas("backup"):
+                raw.execute(pragma)
             raw.execute("SELECT sqlcipher_export('backup')")
             raw.execute(f"PRAGMA backup.application_id = {app_id}")
             raw.execute(f"PRAGMA backup.user_version = {version}")

@@ -35,11 +35,19 @@ def test_kiosk_submissions_fill_the_disk_fail_cleanly_and_succeed_once_space_is_
     # Questionnaires are opened first (their hand-over is a write of its own); then answers are sent
     # until the disk is full.
     opened = [open_for_session(kiosk, course.session(1 + n % 24), "en") for n in range(16)]
+    # No free pages left inside the file (with 16 KiB pages a few of them hold all 16 answers): only the
+    # room left in pages in use, as on a disk that has filled up.
+    raw = session.database().engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM")
+    finally:
+        raw.close()
     committed = stored_submissions(session)
     failed = None
     with full_disk(session):
         for q in opened:
-            answers = answers_for(q, comment="Das war hilfreich. " * 40)
+            # Long comments: a 16 KiB page has room for several answers before one needs a new page.
+            answers = answers_for(q, comment="Das war hilfreich. " * 100)
             started = time.perf_counter()
             try:
                 kiosk.submit(q, answers)

@@ -60,7 +60,7 @@ def test_layout_is_as_documented(written):
     raw = written.read_bytes()
     h = header().to_bytes()
     b = len(BODY)
-    assert fmt.FORMAT_VERSION == 3
+    assert fmt.FORMAT_VERSION == 4
     assert raw[:b] == BODY
     assert raw[b:b + len(h)] == h
     assert raw[b + len(h):b + len(h) + 32] == hashlib.sha256(h).digest()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from alliance_desktop.storage import backup as store
+from alliance_desktop.storage.cipher_layout import CURRENT
 from alliance_desktop.storage import backup_control as control
 from alliance_desktop.storage import backup_format as fmt
 from alliance_desktop.storage import table_digest as digests
@@ -181,11 +182,11 @@ def test_the_scratch_file_is_never_created_by_opening_it(tmp_path):
     folder = tmp_path / "folder with spaces & 100%"
     folder.mkdir()
     with pytest.raises(sqlcipher.Error):
-        control.open_existing(folder / "gone.db.tmp", new_data_key())
+        control.open_existing(folder / "gone.db.tmp", new_data_key(), CURRENT)
     assert list(folder.iterdir()) == []
     con = _raw_connect(folder / "there.db", key := new_data_key())
     con.close()
-    control.open_existing(folder / "there.db", key).close()  # an existing file opens, odd characters and all
+    control.open_existing(folder / "there.db", key, CURRENT).close()  # an existing file opens, odd characters and all
 
 
 def test_a_copy_that_reads_back_wrong_is_a_copy_mismatch_not_a_damaged_clinic(session, tmp_path, monkeypatch):
@@ -193,12 +194,12 @@ def test_a_copy_that_reads_back_wrong_is_a_copy_mismatch_not_a_damaged_clinic(se
     out.mkdir()
     real = control.open_existing
 
-    def flaky(path, key):
+    def flaky(path, key, layout):
         if path.stat().st_size:  # the copy, not the empty scratch the copy goes into
             with open(path, "r+b") as fh:
                 fh.seek(100)
                 fh.write(b"\xff" * 64)
-        return real(path, key)
+        return real(path, key, layout)
 
     monkeypatch.setattr(control, "open_existing", flaky)
     with pytest.raises(store.CopyMismatch) as failed:

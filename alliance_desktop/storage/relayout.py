@@ -1,0 +1,127 @@
+"""Rewriting a clinic database written in an older page layout into the current one (storage/cipher_layout.py).
+
+A page layout cannot be changed in place: SQLCipher has to write every page
+again. So the database is exported (``sqlcipher_export``, a consistent
+logical copy with fresh indexes) into a new file next to it in the current
+layout, that file is checked (``quick_check``, every table's row count
+against the original's, identity), made durable, and only then renamed over
+the original. A crash before the rename leaves the original untouched (the
+half-written file is removed at the next try); after it, the new file is
+complete. It runs as a step of the login's update (services/schema_update.py)
+with this process's connections closed. Another process could still have the
+file open (a command-line job): SQLite removes the ``-wal`` and ``-shm`` when
+the last connection closes, so if they outlive ours the rewrite is called
+off, because renaming over the file would lose that process's later writes.
+Nothing is lost by waiting: the old layout works, only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from alliance_desktop.storage.atomic import _fsync_file, _fsync_folder
+from alliance_desktop.storage.cipher_layout import CURRENT, layout_of
+from alliance_desktop.storage.engine import _raw_connect, read_identity
+from alliance_desktop.storage.errors import StorageError
+from alliance_desktop.storage.table_digest import row_counts
+
+__all__ = ["RELAYOUT_SUFFIX", "LayoutNotRewritten", "needs_relayout", "rewrite_in_current_layout"]
+
+#: The new file's name until it replaces the database: ``.`` + the database's name + this + a random part.
+RELAYOUT_SUFFIX = ".relayout-"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+#: Room the new file needs beside the old one: its size (a little less: freshly packed pages) and some slack.
+_SLACK_BYTES = 64 * 1024 * 1024
+
+
+class LayoutNotRewritten(StorageError):
+    """The rewrite was not done now (the database is unchanged and works as it is)."""
+
+    user_message = "The clinic database could not be rewritten in its new format now; it works as it is."
+
+
+def needs_relayout(path: Path, data_key: bytes) -> bool:
+    """Whether the database at ``path`` is written in an older layout than ``CURRENT``."""
+    con = _raw_connect(path, data_key)
+    try:
+        return layout_of(con) != CURRENT
+    finally:
+        con.close()
+
+
+def rewrite_in_current_layout(path: Path, data_key: bytes) -> bool:
+    """Rewrite the closed database at ``path`` in the current layout if it is older; whether it was rewritten.
+
+    Raises ``LayoutNotRewritten`` (or the driver's or the OS's error) with the
+    original untouched when it cannot be done now: too little free space,
+    another connection to the file (its ``-wal``/``-shm`` outlive ours), a new
+    file that does not check out.
+    """
+    for stale in path.parent.glob(f".{path.name}{RELAYOUT_SUFFIX}*"):  # tries cut short by a crash
+        _remove(stale)
+    src = _raw_connect(path, data_key)
+    fresh: Path | None = None
+    try:
+        if layout_of(src) == CURRENT:
+            return False
+        if shutil.disk_usage(path.parent).free < path.stat().st_size + _SLACK_BYTES:
+            raise LayoutNotRewritten("too little free space beside the database")
+        identity = read_identity(src)
+        counts = row_counts(src)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}{RELAYOUT_SUFFIX}", dir=path.parent)  # owner-only
+        os.close(fd)
+        fresh = Path(name)
+        src.execute(f"ATTACH DATABASE ? AS relayout KEY \"x'{data_key.hex()}'\"", (str(fresh),))
+        try:
+            for pragma in CURRENT.pragmas("relayout"):
+                src.execute(pragma)
+            src.execute("SELECT sqlcipher_export('relayout')")
+            src.execute(f"PRAGMA relayout.application_id = {identity[0]}")
+            src.execute(f"PRAGMA relayout.user_version = {identity[1]}")
+        finally:
+            src.execute("DETACH DATABASE relayout")
+        _check(fresh, data_key, identity, counts)
+        src.close()  # the last connection: SQLite folds the WAL in and removes it and the -shm
+        for suffix in ("-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():  # someone else has the file open: a swap would lose their writes
+                raise LayoutNotRewritten("another connection has the database open")
+        _durable_rename(fresh, path)
+    except BaseException:
+        if fresh is not None:
+            _remove(fresh)
+        raise
+    finally:
+        src.close()
+    return True
+
+
+def _check(fresh: Path, data_key: bytes, identity: tuple[int, int], counts: dict[str, int]) -> None:
+    """The new file opens in the current layout, is sound, and holds as many rows per table as the original."""
+    con = _raw_connect(fresh, data_key, CURRENT)
+    try:
+        sound = con.execute("PRAGMA quick_check(1)").fetchall() == [("ok",)]
+        if not sound or read_identity(con) != identity or row_counts(con) != counts:
+            raise LayoutNotRewritten("the rewritten file did not match the database")
+    finally:
+        con.close()
+
+
+def _durable_rename(fresh: Path, path: Path) -> None:
+    """Rename ``fresh`` over ``path`` once it is on disk, and the rename once it is done."""
+    fd = os.open(fresh, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        _fsync_file(fd)
+    finally:
+        os.close(fd)
+    os.replace(fresh, path)
+    _fsync_folder(path.parent)
+
+
+def _remove(fresh: Path) -> None:
+    for suffix in ("", *_SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{fresh}{suffix}").unlink()
