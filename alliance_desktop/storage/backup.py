@@ -13,7 +13,7 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   copy 15 s, ``cipher_integrity_check`` 4.7 s, ``quick_check`` 9 s, digests
   22 s, packing and reading back 4 s, 55 s in all; 26 s with this
   pipeline and format 2 digests, 22-24 s with format 3; 15.5-17 s on the
-  compact schema's 929 MB; 8.3-9.6 s on its 855 MB in the current page
+  compact schema's 929 MB; 9-10 s on its 882 MB in the current page
   layout (storage/cipher_layout.py), with the digests left unsorted where
   the rows come in key order anyway (storage/table_digest.py) and SQLite's
   memory statistics off (storage/sqlite_runtime.py)). Three connections to the live file start their
@@ -26,8 +26,8 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   releases the GIL in ``sqlite3_step``/``backup_step``, so these really run
   in parallel. Both cores are busy until the end, so a backup cannot take
   much less than half of its CPU work (about 31 CPU-seconds on the compact
-  schema, 41 on the 1.79 GB file; 16 now: copy 4.3, digests 6.5,
-  ``quick_check`` 3.2, the copy's HMAC check 1.1, its MAC 0.7, row counts 0.3). Running one worker only while the pages
+  schema, 41 on the 1.79 GB file; about 18 now: copy 4.2, digests 6.5-7,
+  ``quick_check`` 3.5-4, the copy's HMAC check 1.3, its MAC 0.7, row counts 0.4). Running one worker only while the pages
   are copied (the copy then ends at 13.5 s instead of 19 s) bought ~1-2 s
   on the 1.79 GB file but cost as much on the compact schema, and was left
   out.
@@ -138,10 +138,10 @@ __all__ = [
 
 #: Threads checking and digesting besides the copy: the target machines have two cores or more.
 _WORKERS = 2
-#: Pages per backup-API step (64 MiB at 4 KiB pages, ~0.5 s of copying): between two steps the copy looks
-#: whether to stop. Smaller steps cost more than they buy: 1,024 pages made the large demo's backup 2-5 s
+#: Pages per backup-API step (64 MiB at 8 KiB pages, ~0.3-0.5 s of copying): between two steps the copy looks
+#: whether to stop. Smaller steps cost more than they buy: 1,024 pages of 4 KiB made the large demo's backup 2-5 s
 #: slower (29.5-32.6 s against 27.1-27.2 s), each step taking the GIL back from the digest threads.
-_COPY_PAGES = 16384
+_COPY_PAGES = 8192
 #: During the copy a failed *read* (IOERR_READ, _SHORT_READ) is the live database's; other I/O errors are the copy's.
 _IOERR_READS = frozenset({SQLITE_IOERR | 1 << 8, SQLITE_IOERR | 2 << 8})
 _SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -29,7 +29,7 @@ check a file against the other kind. Files of versions 1 and 2 keep their
 digest text and are verified exactly as before.
 
 Version 4 is version 3 whose body may be in the current page layout
-(storage/cipher_layout.py: 16 KiB pages, HMAC-SHA256); a restore finds the
+(storage/cipher_layout.py: 8 KiB pages, HMAC-SHA256); a restore finds the
 layout by trying the known ones. The number went up so that a build from
 before that layout says "made by a newer Alliance Desktop" instead of calling
 a body it cannot read damaged.

@@ -10,13 +10,20 @@ file.
 
 Why not SQLCipher's defaults (4 KiB pages, HMAC-SHA512): every page read or
 written runs AES and the HMAC, and a backup reads the whole file several
-times (copy, checks, digests). Measured on the large demo (one core each):
-the backup-API copy 6.2 -> 4.3 s, ``quick_check`` 5.7 -> 3.2 s, the page
-HMAC check 2.6 -> 1.1 s, the whole backup 13.7-14.2 s -> 8.3-8.9 s. SHA-256
-has hardware support on current x86 and ARM processors, SHA-512 has not;
-16 KiB pages quarter the number of pages, and the per-page work with it.
-The HMAC is still a 256-bit tag under a 256-bit key, each page still has
-its own random IV; nothing about what is protected changes.
+times (copy, checks, digests). SHA-256 has hardware support on current x86
+and ARM processors, SHA-512 has not. Measured on the large demo, one core
+each: the backup-API copy 6.2 -> 4.2 s, ``quick_check`` 5.7 -> 4.1 s, the page
+HMAC check 2.6 -> 1.5 s. The HMAC is still a 256-bit tag under a 256-bit
+key, each page still has its own random IV; nothing about what is protected
+changes.
+
+Why 8 KiB pages: fewer pages mean less per-page work for whatever reads the
+whole file, but every random read decrypts a whole page. Measured on the
+large demo (whole backup / caseload p95 / kiosk submit p95 / a raw
+aggregate): 4 KiB 10.4-10.7 s / 64 ms / 42 ms / 238 ms; 8 KiB 9.5-9.8 s /
+67 ms / 54 ms / 279 ms; 16 KiB 9.3-10.3 s / 111 ms / 60 ms / 421 ms (the same
+hour, the VM in a slow spell). 16 KiB buys the backup nothing more and
+costs the therapist's screens their budget.
 
 Databases written before this layout (``LEGACY``, SQLCipher 4's defaults)
 still open, and are rewritten into ``CURRENT`` once, as a step of the
@@ -45,7 +52,7 @@ class CipherLayout:
 
 
 #: What every database is written with now.
-CURRENT = CipherLayout(16384, "HMAC_SHA256")
+CURRENT = CipherLayout(8192, "HMAC_SHA256")
 #: SQLCipher 4's defaults: every clinic database written before ``CURRENT`` existed.
 LEGACY = CipherLayout(4096, "HMAC_SHA512")
 #: The layouts a file is tried with, most likely first.

@@ -6,7 +6,7 @@ backup's table digests allocates for every row, so the two digest threads
 queue on that one lock. Measured on the large demo: a digest thread ran 25 %
 slower with the statistics on, and two threads at once spent 3-4 s in the
 kernel waiting for each other (the whole backup: 10.2-10.4 s against
-8.3-8.9 s). SQLite's own advice is to build with ``SQLITE_DEFAULT_MEMSTATUS=0``;
+8.3-8.9 s, both with 16 KiB pages). SQLite's own advice is to build with ``SQLITE_DEFAULT_MEMSTATUS=0``;
 the ``sqlcipher3`` wheel does not, and its Python API has no
 ``sqlite3_config``. So it is called here through ctypes on the very library
 the extension module is, with the order SQLite requires:

@@ -35,7 +35,7 @@ def test_kiosk_submissions_fill_the_disk_fail_cleanly_and_succeed_once_space_is_
     # Questionnaires are opened first (their hand-over is a write of its own); then answers are sent
     # until the disk is full.
     opened = [open_for_session(kiosk, course.session(1 + n % 24), "en") for n in range(16)]
-    # No free pages left inside the file (with 16 KiB pages a few of them hold all 16 answers): only the
+    # No free pages left inside the file (with 8 KiB pages a few of them hold all 16 answers): only the
     # room left in pages in use, as on a disk that has filled up.
     raw = session.database().engine.raw_connection()
     try:
@@ -46,7 +46,7 @@ def test_kiosk_submissions_fill_the_disk_fail_cleanly_and_succeed_once_space_is_
     failed = None
     with full_disk(session):
         for q in opened:
-            # Long comments: a 16 KiB page has room for several answers before one needs a new page.
+            # Long comments: an 8 KiB page has room for several answers before one needs a new page.
             answers = answers_for(q, comment="Das war hilfreich. " * 100)
             started = time.perf_counter()
             try:
@@ -120,15 +120,26 @@ def test_kiosk_screen_keeps_the_answers_and_sends_them_once_space_is_back(sessio
     window.flow.comment_page.field.type_text("Thank you for today")
     tap(qtbot, window.flow.comment_page.next_button)
     review = window.flow.review
+    filler = KioskService.start(session, device_id="filler")
+    raw = session.database().engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM")  # no free pages inside the file: only the room in pages in use
+    finally:
+        raw.close()
     before = stored_submissions(session)
     with full_disk(session):
-        # Fill the remaining room with other submissions, so this client's Send is the one that fails.
-        filler = KioskService.start(session, device_id="filler")
-        with contextlib.suppress(DiskFull):
-            for n in range(64):
-                other = open_for_session(filler, course.session(4), "en")
-                filler.submit(other, answers_for(other, comment="filler " * 200))
-                before += 1
+        # Fill the remaining room with other submissions, large ones and then ones shaped like this
+        # client's, until several in a row find no room: this client's Send is then the one that fails.
+        for comment in ("filler " * 200, "Thank you for today"):
+            misses = 0
+            while misses < 6:
+                try:
+                    other = open_for_session(filler, course.session(4), "en")
+                    filler.submit(other, answers_for(other, comment=comment))
+                except DiskFull:
+                    misses += 1
+                else:
+                    before, misses = before + 1, 0
         tap(qtbot, review.send_button)
         assert review.problem.isVisible() and review.problem.text() == NOT_SAVED
         assert window.flow.page() is review and review.send_button.isEnabled()

@@ -77,8 +77,8 @@ def legacy(clinic):
 
 def test_new_databases_are_written_in_the_current_layout(clinic):
     login = clinic.check_password(ADMIN_USER, ADMIN_PASSWORD)
-    assert layout(clinic.paths.database, login.data_key) == CURRENT == CipherLayout(16384, "HMAC_SHA256")
-    assert clinic.paths.database.stat().st_size % 16384 == 0
+    assert layout(clinic.paths.database, login.data_key) == CURRENT == CipherLayout(8192, "HMAC_SHA256")
+    assert clinic.paths.database.stat().st_size % 8192 == 0
     con = E._connect(clinic.paths.database)
     try:  # the old settings do not open it: a layout is part of what opens a file, like the key
         with pytest.raises(E.sqlcipher.DatabaseError):
