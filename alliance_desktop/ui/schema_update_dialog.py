@@ -44,11 +44,15 @@ class SchemaUpdateDialog(QDialog):
         self.setMinimumWidth(520)
         self._finished = False
         heading = theme.set_role(QLabel("Alliance Desktop was updated"), theme.HEADING)
-        about = QLabel(
-            f"The clinic's database is being converted for this version (format {from_version} to "
-            f"{to_version}). This happens once. On a large clinic it can take a few minutes: please "
-            "do not switch the computer off. A copy of the clinic as it was is kept in its backups folder."
-        )
+        if from_version < to_version:
+            text = (f"The clinic's database is being converted for this version (format {from_version} to "
+                    f"{to_version}). This happens once. On a large clinic it can take a few minutes: please "
+                    "do not switch the computer off. A copy of the clinic as it was is kept in its backups folder.")
+        else:  # the same schema in an older page layout (storage/cipher_layout.py): rewritten, nothing converted
+            text = ("The clinic's database file is being rewritten in a faster format, which makes backups "
+                    "quicker. This happens once and takes up to a minute on a large clinic. The database "
+                    "stays as it was until the new file has been checked, so switching off loses nothing.")
+        about = QLabel(text)
         about.setWordWrap(True)
         self.step_label = QLabel("Starting…")
         self.step_label.setWordWrap(True)

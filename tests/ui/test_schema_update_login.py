@@ -99,3 +99,23 @@ def test_a_kiosk_login_converts_first_then_starts_the_kiosk(qtbot, make_shell, c
     qtbot.waitUntil(lambda: isinstance(shell.current, KioskWindow), timeout=30_000)
     key = shell.controller.session.data_key()
     assert E.schema_version_of(clinic.paths.database, key) == E.SCHEMA_VERSION
+
+
+def test_a_database_in_the_older_page_layout_is_rewritten_behind_the_same_window(qtbot, make_shell, clinic):
+    from alliance_desktop.storage.cipher_layout import CURRENT, LEGACY
+    from tests.storage.test_relayout import layout, to_legacy
+
+    login_key = clinic.check_password(ADMIN_USER, ADMIN_PASSWORD).data_key
+    to_legacy(clinic.paths.database, login_key)
+    assert layout(clinic.paths.database, login_key) == LEGACY
+    shell = make_shell(clinic)
+    login = shell.current
+    log_in(qtbot, shell)
+    dialog = login.update_dialog()
+    assert dialog is not None and dialog.isVisible()
+    words = " ".join(w.text() for w in dialog.findChildren(type(dialog.step_label)))
+    assert "rewritten in a faster format" in words and "format 3 to 3" not in words
+    assert "copy of the clinic" not in words  # a layout rewrite keeps no copy: it says nothing it does not do
+    qtbot.waitUntil(lambda: isinstance(shell.current, MainWindow), timeout=30_000)
+    assert layout(clinic.paths.database, login_key) == CURRENT
+    assert not clinic.paths.backups.exists() or not list(clinic.paths.backups.glob("before-migration-*"))
