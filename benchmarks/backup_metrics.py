@@ -6,7 +6,7 @@
     the same snapshot, then ``cipher_integrity_check``, row counts and the
     body MAC of the copy, the trailer appended and read back, rename
     (storage/backup.py). Target for the large demo: under 10 s (issue 6);
-    9-10 s on 2 cores (55 s before the parallel pipeline, 16 s before
+    median 9.7 s, single backups 9.1-10.8 s on 2 cores (55 s before the parallel pipeline, 16 s before
     the page layout of storage/cipher_layout.py).
 ``backup.restore_verify_s``
     Every check of a restore without the swap (``prepare_restore`` then

@@ -98,7 +98,7 @@ def update_schema(paths: DataPaths, data_key: bytes, from_version: int, clock: C
     the checked new file replaces it; returns None). That rewrite is best
     effort, after a migration too: if it cannot be done now (another program
     has the file open, too little disk space, a check fails), the clinic
-    works in its old layout and the next login tries again.
+    works in its old layout and a login in a later run of the app tries again.
     """
     copy = None
     if from_version < SCHEMA_VERSION:

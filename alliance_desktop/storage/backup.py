@@ -13,7 +13,7 @@ Why it works this way (DESIGN.md section 4, RELIABILITY.md rows 4, 10, 32):
   copy 15 s, ``cipher_integrity_check`` 4.7 s, ``quick_check`` 9 s, digests
   22 s, packing and reading back 4 s, 55 s in all; 26 s with this
   pipeline and format 2 digests, 22-24 s with format 3; 15.5-17 s on the
-  compact schema's 929 MB; 9-10 s on its 882 MB in the current page
+  compact schema's 929 MB; 9.1-10.8 s (median 9.7 s) on its 0.87 GB in the current page
   layout (storage/cipher_layout.py), with the digests left unsorted where
   the rows come in key order anyway (storage/table_digest.py) and SQLite's
   memory statistics off (storage/sqlite_runtime.py)). Three connections to the live file start their

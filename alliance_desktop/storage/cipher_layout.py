@@ -12,8 +12,8 @@ Why not SQLCipher's defaults (4 KiB pages, HMAC-SHA512): every page read or
 written runs AES and the HMAC, and a backup reads the whole file several
 times (copy, checks, digests). SHA-256 has hardware support on current x86
 and ARM processors, SHA-512 has not. Measured on the large demo, one core
-each: the backup-API copy 6.2 -> 4.2 s, ``quick_check`` 5.7 -> 4.1 s, the page
-HMAC check 2.6 -> 1.5 s. The HMAC is still a 256-bit tag under a 256-bit
+each: the backup-API copy 6.2 -> 4.2 s, ``quick_check`` 5.7 -> 3.7-4.1 s, the
+page HMAC check 2.6 -> 1.3-1.5 s. The HMAC is still a 256-bit tag under a 256-bit
 key, each page still has its own random IV; nothing about what is protected
 changes.
 
@@ -26,8 +26,9 @@ hour, the VM in a slow spell). 16 KiB buys the backup nothing more and
 costs the therapist's screens their budget.
 
 Databases written before this layout (``LEGACY``, SQLCipher 4's defaults)
-still open, and are rewritten into ``CURRENT`` once, as a step of the
-update at the next login (``storage.relayout``), after the usual copy.
+still open, and are rewritten into ``CURRENT`` by the update at a staff
+login in the app (``storage.relayout``; at most one try per run of the app,
+best effort: until it succeeds the old layout works, only slower).
 """
 
 from __future__ import annotations

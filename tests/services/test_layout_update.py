@@ -21,7 +21,7 @@ from tests.storage.test_relayout import layout, legacy, tables  # noqa: F401 - l
 from tests.support import ADMIN_PASSWORD, ADMIN_USER, FAST_KDF
 
 
-def test_the_login_update_rewrites_an_old_file_after_keeping_a_copy(legacy):
+def test_the_login_update_rewrites_an_old_file_in_one_step_without_a_copy(legacy):
     clinic, login, before = legacy
     with pytest.raises(SchemaUpdateDue):
         clinic.open_checked(login, update_inline=False)

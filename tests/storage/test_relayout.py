@@ -164,3 +164,33 @@ def test_too_little_free_space_leaves_the_database_as_it_is(legacy, monkeypatch)
     with pytest.raises(relayout.LayoutNotRewritten):
         relayout.rewrite_in_current_layout(path, login.data_key)
     assert sha256(path) == fingerprint
+
+
+def test_no_other_writer_can_commit_while_the_new_file_is_made(legacy, monkeypatch):
+    """A command-line job writing meanwhile would lose its rows when the new file replaces the old one: it must wait."""
+    clinic, login, before = legacy
+    path = clinic.paths.database
+    real_check = relayout._check
+    attempts: list[str] = []
+
+    def check_while_someone_writes(fresh, key, identity, counts):
+        writer = E._raw_connect(path, key)  # another program's connection
+        writer.execute("PRAGMA busy_timeout = 0")
+        try:
+            writer.execute("UPDATE clinic_settings SET value = value || ''")
+            attempts.append("committed")
+        except E.sqlcipher.OperationalError as busy:
+            attempts.append(str(busy))
+        finally:
+            writer.close()
+        real_check(fresh, key, identity, counts)
+
+    monkeypatch.setattr(relayout, "_check", check_while_someone_writes)
+    assert relayout.rewrite_in_current_layout(path, login.data_key) is True
+    assert attempts == ["database is locked"]
+    assert tables(path, login.data_key) == before
+    con = E._raw_connect(path, login.data_key)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # as the database had it
+    finally:
+        con.close()
