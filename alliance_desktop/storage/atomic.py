@@ -111,6 +111,19 @@ def _fsync_file(fd: int) -> None:
     os.fsync(fd)
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file that was written through another handle (SQLite's) to stable storage.
+
+    Opened for writing although nothing is written: Windows flushes a file
+    only through a handle that may write.
+    """
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        _fsync_file(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_folder(folder: Path) -> None:
     """Persist the directory entry written by ``os.replace`` (POSIX only)."""
     if _IS_WINDOWS:

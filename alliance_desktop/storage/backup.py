@@ -89,7 +89,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from alliance_desktop.storage.atomic import _fsync_file, _fsync_folder
+from alliance_desktop.storage.atomic import _fsync_folder, fsync_path
 from alliance_desktop.storage.backup_control import (
     Stop,
     Stopwatch,
@@ -385,12 +385,7 @@ def _copy_and_check(src: Any, data_key: bytes, scratch: Path, stop: Stop, watch:
 
 
 def _sync_and_mac(scratch: Path, data_key: bytes, stop: Stop) -> BodyMac:
-    # Opened for writing (nothing is written): Windows flushes a file only through a handle that may write.
-    fd = os.open(scratch, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        _fsync_file(fd)  # the body goes to disk now, while other checks still run
-    finally:
-        os.close(fd)
+    fsync_path(scratch)  # the body goes to disk now, while other checks still run
     return mac_body(scratch, data_key, between_chunks=stop.check)
 
 

@@ -166,16 +166,20 @@ class OutdatedSchema(Exception):
 class ClinicDatabase:
     """An open clinic database: an engine plus read and write units of work."""
 
-    def __init__(self, path: Path, engine: sa.Engine, layout_current: bool = True) -> None:
+    def __init__(self, path: Path, engine: sa.Engine, layout: CipherLayout = CURRENT) -> None:
         self.path = path
         self.engine = engine
-        #: False for a file in an older page layout: it works, and the login's update rewrites it
-        #: (storage/cipher_layout.py, storage/relayout.py).
-        self.layout_current = layout_current
+        #: The file's page layout (storage/cipher_layout.py): every pooled connection opens with it.
+        self.layout = layout
         self._write_engine = engine.execution_options(begin_immediate=True)
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self.on_audit_commit: Callable[[int, str], None] | None = None
+
+    @property
+    def layout_current(self) -> bool:
+        """False for a file in an older page layout: it works, and the login's update rewrites it (storage/relayout.py)."""
+        return self.layout == CURRENT
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
@@ -210,11 +214,12 @@ class ClinicDatabase:
         self.engine.dispose()
 
 
-def _make_engine(path: Path, data_key: bytes, on_connect: Callable[[Any], None]) -> sa.Engine:
+def _make_engine(path: Path, data_key: bytes, on_connect: Callable[[Any], None],
+                 layout: CipherLayout = CURRENT) -> sa.Engine:
     key = bytes(data_key)
 
     def creator() -> Any:
-        con = _raw_connect(path, key)
+        con = _raw_connect(path, key, layout)  # the layout found at open: no other one is tried per connection
         try:
             on_connect(con)
         except BaseException:
@@ -280,7 +285,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
     try:
         app_id, version = read_identity(probe)
         check_whole_pages(path, probe)
-        layout_current = layout_of(probe) == CURRENT
+        layout = layout_of(probe)
     finally:
         probe.close()
     verify_identity(app_id, version)
@@ -291,7 +296,7 @@ def open_database(path: Path, data_key: bytes, *, allow_older: bool = False) -> 
         verify_identity(*read_identity(con))
         _apply_pragmas(con)
 
-    return ClinicDatabase(path, _make_engine(path, data_key, on_connect), layout_current)
+    return ClinicDatabase(path, _make_engine(path, data_key, on_connect, layout), layout)
 
 
 def open_for_migration(path: Path, data_key: bytes) -> ClinicDatabase:
@@ -352,6 +357,24 @@ def create_database(path: Path, data_key: bytes) -> ClinicDatabase:
     return ClinicDatabase(path, _make_engine(path, data_key, on_connect))
 
 
+def export_into(raw: Any, target: Path, data_key: bytes, layout: CipherLayout) -> None:
+    """``sqlcipher_export`` of ``raw``'s database into the existing, empty file ``target``, keyed, in ``layout``.
+
+    The copy keeps the application id and the schema version (``PRAGMA``
+    values that the export does not carry over by itself).
+    """
+    app_id, version = read_identity(raw)
+    raw.execute(f"ATTACH DATABASE ? AS export KEY \"x'{data_key.hex()}'\"", (str(target),))
+    try:
+        for pragma in layout.pragmas("export"):
+            raw.execute(pragma)
+        raw.execute("SELECT sqlcipher_export('export')")
+        raw.execute(f"PRAGMA export.application_id = {app_id}")
+        raw.execute(f"PRAGMA export.user_version = {version}")
+    finally:
+        raw.execute("DETACH DATABASE export")
+
+
 #: What ``export_encrypted_copy`` adds to its target's name until the copy is whole.
 PARTIAL_SUFFIX = ".partial"
 
@@ -376,15 +399,6 @@ def export_encrypted_copy(db: ClinicDatabase, target: Path, data_key: bytes) -> 
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
-        app_id, version = read_identity(raw)
-        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(partial),))
-        try:
-            for pragma in layout_of(raw).pragmas("backup"):
-                raw.execute(pragma)
-            raw.execute("SELECT sqlcipher_export('backup')")
-            raw.execute(f"PRAGMA backup.application_id = {app_id}")
-            raw.execute(f"PRAGMA backup.user_version = {version}")
-        finally:
-            raw.execute("DETACH DATABASE backup")
+        export_into(raw, partial, data_key, layout_of(raw))
     os.replace(partial, target)
     _fsync_folder(target.parent)

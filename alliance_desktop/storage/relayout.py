@@ -19,17 +19,17 @@ works, only slower.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from alliance_desktop.storage.atomic import _fsync_file, _fsync_folder
-from alliance_desktop.storage.cipher_layout import CURRENT, layout_of
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from alliance_desktop.storage.engine import _raw_connect, read_identity
+from alliance_desktop.storage.atomic import _fsync_folder, fsync_path
+from alliance_desktop.storage.backup import remove_database_files
+from alliance_desktop.storage.cipher_layout import CURRENT, layout_of
+from alliance_desktop.storage.engine import _raw_connect, export_into, read_identity
 from alliance_desktop.storage.errors import StorageError
 from alliance_desktop.storage.table_digest import row_counts
 
@@ -37,7 +37,6 @@ __all__ = ["RELAYOUT_SUFFIX", "LayoutNotRewritten", "rewrite_in_current_layout"]
 
 #: The new file's name until it replaces the database: ``.`` + the database's name + this + a random part.
 RELAYOUT_SUFFIX = ".relayout-"
-_SIDE_FILES = ("-wal", "-shm", "-journal")
 #: Room the new file needs beside the old one: its size (a little less: freshly packed pages) and some slack.
 _SLACK_BYTES = 64 * 1024 * 1024
 
@@ -66,7 +65,7 @@ def rewrite_in_current_layout(path: Path, data_key: bytes) -> bool:
     that holds the one-instance lock, before it opens the clinic).
     """
     for stale in path.parent.glob(f".{path.name}{RELAYOUT_SUFFIX}*"):  # tries cut short by a crash
-        _remove(stale)
+        remove_database_files(stale)
     src = _raw_connect(path, data_key)
     lock = None
     fresh: Path | None = None
@@ -85,17 +84,9 @@ def rewrite_in_current_layout(path: Path, data_key: bytes) -> bool:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}{RELAYOUT_SUFFIX}", dir=path.parent)  # owner-only
         os.close(fd)
         fresh = Path(name)
-        src.execute(f"ATTACH DATABASE ? AS relayout KEY \"x'{data_key.hex()}'\"", (str(fresh),))
-        try:
-            for pragma in CURRENT.pragmas("relayout"):
-                src.execute(pragma)
-            src.execute("SELECT sqlcipher_export('relayout')")
-            src.execute(f"PRAGMA relayout.application_id = {identity[0]}")
-            src.execute(f"PRAGMA relayout.user_version = {identity[1]}")
-        finally:
-            src.execute("DETACH DATABASE relayout")
+        export_into(src, fresh, data_key, CURRENT)
         _check(fresh, data_key, identity, counts)
-        _fsync(fresh)
+        fsync_path(fresh)
         src.close()
         lock.close()  # the last connection (the write lock with it): SQLite folds the WAL in, removes it and the -shm
         for suffix in ("-wal", "-shm"):
@@ -108,7 +99,7 @@ def rewrite_in_current_layout(path: Path, data_key: bytes) -> bool:
         if lock is not None:
             lock.close()
         if fresh is not None:
-            _remove(fresh)
+            remove_database_files(fresh)
         raise
     finally:
         src.close()
@@ -126,17 +117,3 @@ def _check(fresh: Path, data_key: bytes, identity: tuple[int, int], counts: dict
         con.execute("PRAGMA journal_mode = WAL").fetchall()
     finally:
         con.close()
-
-
-def _fsync(fresh: Path) -> None:
-    fd = os.open(fresh, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        _fsync_file(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove(fresh: Path) -> None:
-    for suffix in ("", *_SIDE_FILES):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{fresh}{suffix}").unlink()
