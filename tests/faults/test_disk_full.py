@@ -24,7 +24,7 @@ from alliance_desktop.services.alerts import acknowledge_alert, alerts_for_clien
 from alliance_desktop.services.errors import DiskFull, StorageError
 from alliance_desktop.services.kiosk import KioskService, open_for_session
 from alliance_desktop.services.sessions import record_session
-from tests.faults.disk_helpers import full_disk, incomplete_responses, quick_check, stored_submissions
+from tests.faults.disk_helpers import compact, full_disk, incomplete_responses, quick_check, stored_submissions
 from tests.services.kiosk_fixtures import *  # noqa: F403
 from tests.services.kiosk_fixtures import answers_for
 
@@ -37,11 +37,7 @@ def test_kiosk_submissions_fill_the_disk_fail_cleanly_and_succeed_once_space_is_
     opened = [open_for_session(kiosk, course.session(1 + n % 24), "en") for n in range(16)]
     # No free pages left inside the file (with 8 KiB pages a few of them hold all 16 answers): only the
     # room left in pages in use, as on a disk that has filled up.
-    raw = session.database().engine.raw_connection()
-    try:
-        raw.driver_connection.execute("VACUUM")
-    finally:
-        raw.close()
+    compact(session)
     committed = stored_submissions(session)
     failed = None
     with full_disk(session):
@@ -121,11 +117,7 @@ def test_kiosk_screen_keeps_the_answers_and_sends_them_once_space_is_back(sessio
     tap(qtbot, window.flow.comment_page.next_button)
     review = window.flow.review
     filler = KioskService.start(session, device_id="filler")
-    raw = session.database().engine.raw_connection()
-    try:
-        raw.driver_connection.execute("VACUUM")  # no free pages inside the file: only the room in pages in use
-    finally:
-        raw.close()
+    compact(session)  # no free pages inside the file: only the room in pages in use
     before = stored_submissions(session)
     with full_disk(session):
         # Fill the remaining room with other submissions, large ones and then ones shaped like this
